@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db/database.js';
+import type { SecretBox } from '../platform/security/secret-box.js';
+import type { DirectoryContext } from './context.js';
+import { bootstrapTenant, type TenantBootstrap } from './first-run.js';
+
+export type { DirectoryContext, Actor } from './context.js';
+export type { TenantBootstrap } from './first-run.js';
+
+export interface DirectoryApp {
+  context: DirectoryContext;
+  tenant: TenantBootstrap;
+  /** Registers the directory's HTTP routes (REST under /directory, sign-in, OAuth, JWKS). */
+  registerRoutes(app: FastifyInstance): Promise<void>;
+}
+
+/** The directory's face: builds its context, creates the tenant on first run, exposes its routes. */
+export async function createDirectory(deps: {
+  db: Database;
+  config: Config;
+  secrets: SecretBox;
+}): Promise<DirectoryApp> {
+  const context: DirectoryContext = {
+    ...deps,
+    generatedSecretKey: deps.secrets.deriveKey('generated-secrets'),
+  };
+  const tenant = await bootstrapTenant(context);
+  return {
+    context,
+    tenant,
+    async registerRoutes(_app) {
+      // Routes are registered here as the directory grows (users, licences, sign-in, tokens, import).
+    },
+  };
+}

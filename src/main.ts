@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createDirectory, type TenantBootstrap } from './directory/index.js';
+import { loadConfig, type Config } from './platform/config.js';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
+import { SecretBox } from './platform/security/secret-box.js';
+import { sql } from 'drizzle-orm';
+
+export interface RunningTandem {
+  config: Config;
+  url: string;
+  server: HttpServer;
+  database: DatabaseHandle;
+  tenant: TenantBootstrap;
+  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, path.dirname(here)]) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file))
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+}
+
+/** The composition root: config → secrets → database → apps → HTTP. */
+export async function startTandem(config: Config, options: { log?: boolean } = {}): Promise<RunningTandem> {
+  const secrets = SecretBox.loadOrCreate(config.dataDir, config.secretKey);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const directory = await createDirectory({ db: database.db, config, secrets });
+    const server = await createHttpServer({
+      logLevel: config.logLevel,
+      log: options.log,
+      title: 'Tandem',
+      version: packageVersion(),
+      healthCheck: async () => {
+        await database.db.execute(sql`select 1`);
+        return { database: database.kind };
+      },
+    });
+    await directory.registerRoutes(server);
+    await server.listen({ host: config.host, port: config.port });
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+    if (config.port === 0) config.publicUrl = url;
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      url,
+      server,
+      database,
+      tenant: directory.tenant,
+      close() {
+        closing ??= (async () => {
+          try {
+            await server.close();
+          } finally {
+            await database.close();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** What `npm start` prints: where to go and, on first run, how to sign in. */
+export function startBanner(running: RunningTandem): string {
+  const lines = [
+    '',
+    `Tandem is running at ${running.url}`,
+    `  console:  ${running.url}/`,
+    `  API docs: ${running.url}/docs`,
+    `  storage:  ${running.database.kind === 'pglite' ? `embedded PGlite in ${running.database.location}` : running.database.location}`,
+  ];
+  if (running.tenant.generatedAdminPassword) {
+    lines.push(
+      '',
+      'First start: the tenant was created. Sign in as its Global administrator:',
+      `  user name: ${running.tenant.adminUpn}`,
+      `  password:  ${running.tenant.generatedAdminPassword}`,
+      'This password is shown only now. Keep it safe (or set TANDEM_ADMIN_PASSWORD before the first start).',
+    );
+  } else if (running.tenant.created) {
+    lines.push(
+      '',
+      `First start: the tenant was created. Administrator: ${running.tenant.adminUpn} (password from TANDEM_ADMIN_PASSWORD).`,
+    );
+  } else {
+    lines.push(`  administrator: ${running.tenant.adminUpn}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs Tandem until SIGINT/SIGTERM, then shuts down gracefully (no request or write lost). */
+export async function runUntilSignalled(config: Config): Promise<void> {
+  const running = await startTandem(config);
+  process.stdout.write(startBanner(running));
+  const stop = async (signal: string) => {
+    running.server.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const invokedDirectly =
+  process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  runUntilSignalled(loadConfig()).catch((error: unknown) => {
+    process.stderr.write(
+      `Tandem could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+
+/** One licence SKU the tenant owns, as configured (TANDEM_LICENCES). */
+export interface LicenceSeed {
+  partNumber: string;
+  name: string;
+  seats: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Absolute base URL the server is reached at (links in responses, printed at start-up). */
+  publicUrl: string;
+  dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite store in dataDir is used. */
+  databaseUrl: string | undefined;
+  tenantDomain: string;
+  tenantName: string;
+  adminUpn: string;
+  /** Initial Global administrator password; generated and printed once when absent. */
+  adminPassword: string | undefined;
+  licences: LicenceSeed[];
+  /** 32-byte key (base64) that encrypts secrets at rest; read from dataDir/secret.key when absent. */
+  secretKey: string | undefined;
+  logLevel: string;
+  /** Token lifetime in seconds. */
+  tokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+}
+
+/** Known SKU names, so TANDEM_LICENCES can say just `PART:SEATS`. */
+export const KNOWN_SKU_NAMES: Record<string, string> = {
+  DYN365_ENTERPRISE_PLAN1: 'Dynamics 365 Customer Engagement Plan',
+  DYN365_ENTERPRISE_SALES: 'Dynamics 365 Sales Enterprise Edition',
+  DYN365_BUSCENTRAL_ESSENTIAL: 'Dynamics 365 Business Central Essentials',
+  DYN365_BUSCENTRAL_PREMIUM: 'Dynamics 365 Business Central Premium',
+  DYN365_BUSCENTRAL_TEAM_MEMBER: 'Dynamics 365 Business Central Team Members',
+};
+
+export const DEFAULT_LICENCES = 'DYN365_ENTERPRISE_PLAN1:25,DYN365_BUSCENTRAL_ESSENTIAL:25';
+
+export class ConfigError extends Error {}
+
+/** Parses `PART:SEATS[:Name],...`. */
+export function parseLicences(spec: string): LicenceSeed[] {
+  const seeds: LicenceSeed[] = [];
+  for (const raw of spec.split(',')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const [part, seatsText, ...nameParts] = item.split(':');
+    const partNumber = (part ?? '').trim().toUpperCase();
+    const seats = Number(seatsText);
+    if (!/^[A-Z0-9_]{2,64}$/.test(partNumber) || !Number.isInteger(seats) || seats < 0) {
+      throw new ConfigError(
+        `TANDEM_LICENCES entry "${item}" is not PART_NUMBER:SEATS (e.g. DYN365_ENTERPRISE_PLAN1:25).`,
+      );
+    }
+    const name = nameParts.join(':').trim() || KNOWN_SKU_NAMES[partNumber] || partNumber;
+    seeds.push({ partNumber, name, seats });
+  }
+  return seeds;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a whole number, got "${raw}".`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const host = env.TANDEM_HOST || '127.0.0.1';
+  const port = intFromEnv(env, 'TANDEM_PORT', intFromEnv(env, 'PORT', 3000));
+  const tenantDomain = (env.TANDEM_DOMAIN || 'contoso.com').toLowerCase();
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(tenantDomain)) {
+    throw new ConfigError(`TANDEM_DOMAIN "${tenantDomain}" is not a domain name (e.g. contoso.com).`);
+  }
+  const config: Config = {
+    host,
+    port,
+    publicUrl: env.TANDEM_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    dataDir: path.resolve(env.TANDEM_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    tenantDomain,
+    tenantName: env.TANDEM_TENANT_NAME || 'Contoso',
+    adminUpn: (env.TANDEM_ADMIN_UPN || `admin@${tenantDomain}`).toLowerCase(),
+    adminPassword: env.TANDEM_ADMIN_PASSWORD || undefined,
+    licences: parseLicences(env.TANDEM_LICENCES || DEFAULT_LICENCES),
+    secretKey: env.TANDEM_SECRET_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    tokenTtlSeconds: intFromEnv(env, 'TANDEM_TOKEN_TTL', 3600),
+    sessionTtlSeconds: intFromEnv(env, 'TANDEM_SESSION_TTL', 8 * 3600),
+    ...overrides,
+  };
+  if (!config.adminUpn.endsWith(`@${config.tenantDomain}`)) {
+    throw new ConfigError(`TANDEM_ADMIN_UPN must be in the tenant domain ${config.tenantDomain}.`);
+  }
+  return config;
+}

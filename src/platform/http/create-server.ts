@@ -1,0 +1,107 @@
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from './app-error.js';
+import { sendProblem } from './problem.js';
+
+export interface HttpServerOptions {
+  logLevel: string;
+  /** false silences logs (tests). */
+  log?: boolean;
+  title: string;
+  version: string;
+  /** Checked by /healthz: resolves when the database answers. */
+  healthCheck: () => Promise<{ database: string }>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const FORM_LIMIT = 64 * 1024;
+
+/**
+ * The fastify server every app registers on: zod validation, OpenAPI at /docs, request ids in logs
+ * and responses, problem+json errors, form-encoded bodies (OAuth), /healthz.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      options.log === false
+        ? false
+        : {
+            level: options.logLevel,
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
+          },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'] ?? req.headers['client-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    bodyLimit: 10 * 1024 * 1024,
+    forceCloseConnections: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_LIMIT },
+    (_request, body, done) => {
+      const form: Record<string, string> = {};
+      for (const [key, value] of new URLSearchParams(body as string)) form[key] = value;
+      done(null, form);
+    },
+  );
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: options.title, version: options.version },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      new AppError(
+        'NotFound',
+        `No route for ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`,
+      ),
+      request,
+      reply,
+    ),
+  );
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const { database } = await options.healthCheck();
+      return { status: 'ok', database };
+    } catch (error) {
+      reply.log.error({ err: error }, 'health check failed');
+      return reply.status(503).send({ status: 'unavailable', database: 'not answering' });
+    }
+  });
+
+  return app;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;
