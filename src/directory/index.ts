@@ -4,6 +4,14 @@ import type { Database } from '../platform/db/database.js';
 import type { SecretBox } from '../platform/security/secret-box.js';
 import type { DirectoryContext } from './context.js';
 import { bootstrapTenant, type TenantBootstrap } from './first-run.js';
+import { createAuthenticator } from './authenticate.js';
+import { installAuthentication } from '../platform/http/principal.js';
+import { registerApplicationsRoutes } from './routes/applications.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerImportsRoutes } from './routes/imports.js';
+import { registerLicencesRoutes } from './routes/licences.js';
+import { registerUsersRoutes } from './routes/users.js';
 
 export type { DirectoryContext, Actor } from './context.js';
 export type { TenantBootstrap } from './first-run.js';
@@ -29,8 +37,14 @@ export async function createDirectory(deps: {
   return {
     context,
     tenant,
-    async registerRoutes(_app) {
-      // Routes are registered here as the directory grows (users, licences, sign-in, tokens, import).
+    async registerRoutes(app) {
+      installAuthentication(app, createAuthenticator(context));
+      await registerAuthRoutes(app, context);
+      await registerUsersRoutes(app, context);
+      await registerLicencesRoutes(app, context);
+      await registerApplicationsRoutes(app, context);
+      await registerImportsRoutes(app, context);
+      await registerAuditRoutes(app, context);
     },
   };
 }

@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../platform/http/app-error.js';
+import { requirePrincipal, type Principal } from '../platform/http/principal.js';
+import type { Actor } from './context.js';
+import type { DirectoryRole } from './schema.js';
+
+const RANK: Record<DirectoryRole, number> = { user: 0, user_administrator: 1, global_administrator: 2 };
+
+export const ROLE_LABEL: Record<DirectoryRole, string> = {
+  global_administrator: 'Global administrator',
+  user_administrator: 'User administrator',
+  user: 'User',
+};
+
+/** The caller's directory role: applications hold none unless granted (they are not administrators). */
+export function directoryRoleOf(principal: Principal): DirectoryRole {
+  const role = principal.roles.find((r): r is DirectoryRole => r in RANK);
+  return role ?? 'user';
+}
+
+/**
+ * Requires a signed-in caller holding at least `minimum` (Global administrator includes User
+ * administrator). Returns the caller as the actor to record.
+ */
+export function requireDirectoryRole(request: FastifyRequest, minimum: DirectoryRole): Actor {
+  const principal = requirePrincipal(request);
+  if (RANK[directoryRoleOf(principal)] < RANK[minimum]) {
+    throw new AppError(
+      'Forbidden',
+      `${principal.name} is not a ${ROLE_LABEL[minimum]}. Ask a Global administrator to give you that directory role.`,
+    );
+  }
+  return { id: principal.id, name: principal.name };
+}
