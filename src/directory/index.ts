@@ -5,6 +5,7 @@ import type { SecretBox } from '../platform/security/secret-box.js';
 import type { DirectoryContext } from './context.js';
 import { bootstrapTenant, type TenantBootstrap } from './first-run.js';
 import { createAuthenticator } from './authenticate.js';
+import { ensureSigningKey } from './signing-keys.js';
 import { installAuthentication } from '../platform/http/principal.js';
 import { registerApplicationsRoutes } from './routes/applications.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -34,6 +35,7 @@ export async function createDirectory(deps: {
     generatedSecretKey: deps.secrets.deriveKey('generated-secrets'),
   };
   const tenant = await bootstrapTenant(context);
+  await ensureSigningKey(context);
   return {
     context,
     tenant,

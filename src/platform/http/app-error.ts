@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   InvalidCredentials: 401,
   Forbidden: 403,
   SignInBlocked: 403,
+  PasswordChangeRequired: 403,
   NotFound: 404,
   MethodNotAllowed: 405,
   AlreadyExists: 409,
