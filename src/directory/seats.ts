@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../platform/http/app-error.js';
-import type { Transaction } from '../platform/db/database.js';
+import type { Queryable, Transaction } from '../platform/db/database.js';
 import { nextRowVersion, skus } from './schema.js';
 
 export interface SkuRow {
@@ -12,7 +12,7 @@ export interface SkuRow {
 }
 
 /** Finds a SKU by part number (case-insensitive) or id; an unknown one is a clear 404 listing the known. */
-export async function findSku(tx: Transaction, partNumberOrId: string): Promise<SkuRow> {
+export async function findSku(tx: Queryable, partNumberOrId: string): Promise<SkuRow> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(partNumberOrId);
   const [row] = await tx
     .select()
