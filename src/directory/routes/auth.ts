@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -135,6 +138,51 @@ const TokenResponse = z.object({
   access_token: z.string(),
   scope: z.string(),
 });
+
+/** The sign-in page's files: src/console-static beside src/directory, dist/console-static when built. */
+const CONSOLE_STATIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console-static');
+const CONSOLE_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'sign-in.js': 'text/javascript; charset=utf-8',
+  'sign-in.css': 'text/css; charset=utf-8',
+};
+/** The page loads only its own script and style: no inline code, nothing from elsewhere. */
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+function registerConsolePage(app: FastifyInstance): void {
+  // Read once at start: the files are part of the release, and a missing one should fail loudly.
+  const files = new Map(
+    Object.entries(CONSOLE_FILES).map(([name, type]) => [
+      name,
+      { type, body: fs.readFileSync(path.join(CONSOLE_STATIC, name)) },
+    ]),
+  );
+  const send = (name: string, reply: FastifyReply) => {
+    const file = files.get(name)!;
+    return reply
+      .type(file.type)
+      .headers({
+        'content-security-policy': PAGE_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      })
+      .send(file.body);
+  };
+  app.get('/', { schema: { hide: true } }, (_request, reply) => send('index.html', reply));
+  app.get<{ Params: { file: string } }>(
+    '/console-static/:file',
+    { schema: { hide: true } },
+    (request, reply) => {
+      if (request.params.file === 'index.html' || !files.has(request.params.file)) {
+        throw new AppError('NotFound', `There is no console file "${request.params.file}".`);
+      }
+      return send(request.params.file, reply);
+    },
+  );
+}
 
 /**
  * Sign-in and tokens: the OAuth 2.0 token endpoint (password and client_credentials grants),
@@ -418,4 +466,6 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       return { ...userView(user), kind: 'user' as const, via: principal.via };
     },
   );
+
+  registerConsolePage(root);
 }
