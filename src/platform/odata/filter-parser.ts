@@ -106,9 +106,9 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
       fail(`The ${option} nests deeper than ${maxDepth} levels ${at(token)}; simplify the expression.`);
   }
 
-  function expect(kind: ')' | '(' | ',', what: string): Token {
+  function expect(kind: ')' | '(', what: string, purpose: string): Token {
     const token = peek();
-    if (token.kind !== kind) fail(`Expected ${what} ${at(token)}, found ${describe(token)}.`);
+    if (token.kind !== kind) fail(`Expected ${what} ${at(token)} ${purpose}, found ${describe(token)}.`);
     return next();
   }
 
@@ -166,7 +166,7 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
     const token = peek();
     if (!isWord(token, 'in')) return operand;
     next();
-    expect('(', "'(' to start the list after 'in', e.g. name in ('a','b')");
+    expect('(', "'('", "to start the list after 'in', as in name in ('a','b')");
     const values: FilterNode[] = [];
     for (;;) {
       const item = peek();
@@ -224,7 +224,7 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
       enter(token);
       const inner = parseOr();
       depth--;
-      expect(')', `')' to close the '(' at position ${token.position}`);
+      expect(')', "')'", `to close the '(' at position ${token.position}`);
       return inner;
     }
     if (token.kind === 'word') {
@@ -242,14 +242,10 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
     while (peek().kind === '/') {
       next();
       const segment = peek();
-      if (segment.kind !== 'word')
+      if (segment.kind !== 'word' || KEYWORD_OPERATORS.has(segment.text))
         fail(`Expected a property name after '/' ${at(segment)}, found ${describe(segment)}.`);
       next();
       const name = (segment as Token & { kind: 'word' }).text;
-      if ((name === 'any' || name === 'all') && peek().kind === '(')
-        fail(
-          `Lambda operator '${name}' ${at(segment)} is not supported; filter on the related records' own entity set instead.`,
-        );
       path.push(name);
     }
     return { kind: 'property', path, position: first.position };
@@ -277,7 +273,7 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
         args.push(parseOr());
       }
     }
-    expect(')', `',' or ')' to close the arguments of ${fn}( at position ${token.position}`);
+    expect(')', "',' or ')'", `to end the arguments of ${fn}, which starts at position ${token.position}`);
     depth--;
     const arity = FUNCTIONS[fn];
     if (args.length !== arity) {
@@ -295,8 +291,7 @@ export function parseFilter(input: string, options: FilterParseOptions = {}): Fi
     if (rest.kind === ')') fail(`Unexpected ')' ${at(rest)}: there is no '(' for it to close.`);
     if (rest.kind === 'word') {
       const lower = rest.text.toLowerCase();
-      if (ARITHMETIC.has(rest.text))
-        fail(`Arithmetic operator '${rest.text}' ${at(rest)} is not supported in ${option}.`);
+      if (ARITHMETIC.has(rest.text)) fail(`Arithmetic operator '${rest.text}' ${at(rest)} is not supported.`);
       if (rest.text === 'has')
         fail(`The 'has' operator ${at(rest)} is not supported; compare the value with eq.`);
       if (KEYWORD_OPERATORS.has(lower) || ARITHMETIC.has(lower))

@@ -75,6 +75,15 @@ export function tokenize(input: string, options: TokenizeOptions = {}): Token[] 
       i++;
       continue;
     }
+    if (ch === '/') {
+      const lambda = /\/\s*(any|all)\s*\(/y;
+      lambda.lastIndex = i;
+      const found = lambda.exec(input);
+      if (found)
+        fail(
+          `Lambda operator '${found[1]}' ${at(i + 1)} is not supported; query the related entity set with its own $filter instead.`,
+        );
+    }
     if (ch === '(' || ch === ')' || ch === ',' || ch === '/') {
       tokens.push({ kind: ch, position });
       i++;
@@ -147,6 +156,20 @@ export function tokenize(input: string, options: TokenizeOptions = {}): Token[] 
       continue;
     }
     const word = matchAt(WORD, input, i);
+    if (
+      word &&
+      input[i + word[0].length] === "'" &&
+      /^(guid|datetime|datetimeoffset|date|time)$/i.test(word[0])
+    )
+      fail(
+        `Prefixed literal ${word[0]}'…' ${at(i)} is OData v3 syntax; in OData v4 write GUIDs, dates and date/times ` +
+          `without prefix or quotes: 01234567-89ab-cdef-0123-456789abcdef, 2024-01-31, 2024-01-31T10:00:00Z.`,
+      );
+    if (word && word[0].includes('.') && /^\s*\(/.test(input.slice(i + word[0].length)))
+      fail(
+        `Function '${word[0]}' ${at(i)} is not supported: Dataverse query functions are not available here; ` +
+          `write the condition with comparisons instead, e.g. createdon ge 2024-01-01T00:00:00Z.`,
+      );
     if (word) {
       tokens.push({ kind: 'word', text: word[0], position });
       i += word[0].length;
