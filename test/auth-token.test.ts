@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../src/directory/schema.js';
+import { signingKeys, users } from '../src/directory/schema.js';
+import { ensureSigningKey, keyRing } from '../src/directory/signing-keys.js';
 import { hashGeneratedSecret, hashPassword } from '../src/platform/security/passwords.js';
 import { SecretBox } from '../src/platform/security/secret-box.js';
 import { adminHeaders, getToken } from './support/auth.js';
@@ -266,7 +267,32 @@ describe('OAuth token endpoint: password grant and bearer tokens', () => {
     expect(twoResources.body.error).toBe('invalid_request');
   });
 
-  it('refuses bearer tokens signed by a foreign key, tampered or expired', async () => {
+  it('creates exactly one signing key when two starts race, and keeps retired keys verifying', async () => {
+    const db = system.running.database.db;
+    const before = await db.select().from(signingKeys);
+    // Retire the current key, then let two "processes" (separate contexts) start at once.
+    await db.update(signingKeys).set({ active: false });
+    const secrets = SecretBox.loadOrCreate(system.config.dataDir, system.config.secretKey);
+    const contexts = [0, 1].map(() => ({
+      db,
+      config: system.config,
+      secrets,
+      generatedSecretKey: directoryKey(system),
+    }));
+    await Promise.all(contexts.map((ctx) => ensureSigningKey(ctx)));
+    const after = await db.select().from(signingKeys);
+    expect(after.filter((k) => k.active)).toHaveLength(1);
+    expect(after).toHaveLength(before.length + 1);
+    const fresh = after.find((k) => k.active)!;
+    expect(fresh.privateJwkSealed).not.toContain('"d"');
+    expect(JSON.stringify(fresh.publicJwk)).not.toContain('"d"');
+    // The new key signs in a fresh context; the retired key's kid is still published for verification.
+    const ring = await keyRing(contexts[0]!);
+    expect(ring.active.kid).toBe(fresh.kid);
+    expect(ring.jwks.keys.map((k) => k.kid).sort()).toEqual(after.map((k) => k.kid).sort());
+  });
+
+  it('refuses bearer tokens signed by a foreign key, with an unknown kid, tampered or malformed', async () => {
     const issuer = `${system.url}/${system.running.tenant.tenantId}`;
     const { privateKey } = await generateKeyPair('RS256');
     const jwks = (await (await fetch(`${system.url}/discovery/v2.0/keys`)).json()) as {

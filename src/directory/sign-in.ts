@@ -59,6 +59,11 @@ export async function verifyCredentials(
   const [user] = await ctx.db.select().from(users).where(eq(users.userPrincipalName, userName));
   const stored = user?.passwordHash ?? (await dummyPasswordHash());
   const matches = await verifyPassword(credentials.password, stored, ctx.generatedSecretKey);
+  if (stored.startsWith('hmac$')) {
+    // A temporary password checks in microseconds, an unknown user costs a scrypt: spend the same
+    // time so response times do not reveal which user names were imported.
+    await verifyPassword(credentials.password, await dummyPasswordHash(), ctx.generatedSecretKey);
+  }
 
   if (!user || !matches || !user.passwordHash) {
     throttle.recordFailure(userName, credentials.ip);
