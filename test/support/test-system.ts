@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { startTandem, type RunningTandem } from '../../src/main.js';
-import { TEMPLATE_DIR } from './global-setup.js';
+import { templatePgdata } from './template.js';
 
 export const TEST_ADMIN_PASSWORD = 'Adm1n-Passw0rd!';
 
@@ -50,7 +50,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     databaseUrl = created.url;
     dropDatabase = created.drop;
   } else {
-    fs.cpSync(path.join(TEMPLATE_DIR, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true });
+    fs.cpSync(templatePgdata(), path.join(dataDir, 'pgdata'), { recursive: true });
   }
   const config = loadConfig({
     TANDEM_PORT: '0',
