@@ -6,7 +6,7 @@ import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import { boolean, date, integer, numeric, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEMPLATE_DIR } from '../../../test/support/global-setup.js';
+import { templatePgdata } from '../../../test/support/template.js';
 import { openDatabase, queryRows, type DatabaseHandle } from '../db/database.js';
 import type { EntityDefinition } from './entity-model.js';
 import {
@@ -129,7 +129,7 @@ async function openScratchDatabase(): Promise<{ handle: DatabaseHandle; cleanup:
   const adminUrl = process.env.TANDEM_TEST_DATABASE_URL;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-odata-'));
   if (!adminUrl) {
-    fs.cpSync(path.join(TEMPLATE_DIR, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true });
+    fs.cpSync(templatePgdata(), path.join(dataDir, 'pgdata'), { recursive: true });
     const opened = await openDatabase({ dataDir });
     return {
       handle: opened,
