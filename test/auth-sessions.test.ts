@@ -105,6 +105,14 @@ describe('console sessions and password change', () => {
     expect(result.headers.getSetCookie()).toEqual([]);
     const invalid = await post('/auth/sign-in', { userName: '', password: '' });
     expect(invalid.status).toBe(400);
+    // A cross-site HTML form (form-encoded) cannot sign anyone in, even with the right password.
+    const form = await fetch(`${system.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userName: system.admin.upn, password: system.admin.password }),
+    });
+    expect(form.status).toBe(415);
+    expect(form.headers.getSetCookie()).toEqual([]);
   });
 
   it('runs the must-change flow: no session until the temporary password is changed', async () => {

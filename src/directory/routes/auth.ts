@@ -113,6 +113,18 @@ function clientCredentials(request: FastifyRequest, form: Record<string, unknown
   return { clientId, clientSecret };
 }
 
+/**
+ * The console endpoints take JSON only. A cross-site HTML form can post form-encoded bodies (and
+ * SameSite cookies do not stop a form from signing a victim in to the attacker's account), but it
+ * cannot send application/json without a CORS preflight, which Tandem does not grant.
+ */
+function requireJson(request: FastifyRequest): void {
+  const type = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (!type.startsWith('application/json')) {
+    throw new AppError('UnsupportedMediaType', 'Send this request as application/json.');
+  }
+}
+
 function userView(user: UserRow) {
   return {
     id: user.id,
@@ -367,6 +379,7 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       },
     },
     async (request, reply) => {
+      requireJson(request);
       const user = await verifyCredentials(
         ctx,
         throttle,
@@ -397,6 +410,7 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       },
     },
     async (request) => {
+      requireJson(request);
       const sessionId = request.cookies[SESSION_COOKIE];
       const { user } = await changePassword(ctx, throttle, {
         userName: request.body.userName,
