@@ -105,13 +105,16 @@ function describeLiteral(literal: Literal): string {
   }
 }
 
-/** Whether a value of type `b` may be compared with one of type `a`. */
-function comparable(a: ValueType, b: ValueType): boolean {
-  if (a === 'null' || b === 'null') return true;
-  if (a === b) return true;
-  if (NUMERIC.has(a) && NUMERIC.has(b)) return true;
-  // A date compared with a date/time means midnight UTC of that day, as Dataverse accepts it.
-  return (a === 'datetime' && b === 'date') || (a === 'date' && b === 'datetime');
+/**
+ * Whether `a` may be compared with `b`. A date *literal* compared with a date/time means midnight UTC of
+ * that day, as Dataverse accepts it; a date column against a date/time would depend on the session's
+ * time zone, so that stays an error.
+ */
+function comparable(a: Typed, b: Typed): boolean {
+  if (a.type === 'null' || b.type === 'null' || a.type === b.type) return true;
+  if (NUMERIC.has(a.type) && NUMERIC.has(b.type)) return true;
+  const dateLiteral = (x: Typed) => x.type === 'date' && x.bound.kind === 'literal';
+  return (a.type === 'datetime' && dateLiteral(b)) || (b.type === 'datetime' && dateLiteral(a));
 }
 
 /** Brings a literal to the type of the other operand, so SQL can cast it once and correctly. */
@@ -204,8 +207,8 @@ export function bindFilter(
         const operand = expression(node.operand);
         const values = node.values.map((v) => {
           const literal = (v as FilterNode & { kind: 'literal' }).literal;
-          const type = literalType(literal);
-          if (!comparable(operand.type, type))
+          const item: Typed = { bound: { kind: 'literal', literal }, type: literalType(literal), label: '' };
+          if (!comparable(operand, item))
             fail(
               `${describeLiteral(literal)} ${at(v)} cannot be in a list compared with ${operand.label}, which is ${TYPE_NAMES[operand.type]}; write it as ${EXAMPLES[operand.type as PropertyType] ?? 'a value of the same type'}.`,
             );
@@ -257,7 +260,7 @@ export function bindFilter(
     const right = expression(node.right);
     if ((left.type === 'null' || right.type === 'null') && node.op !== 'eq' && node.op !== 'ne')
       fail(`null ${at(node)} can only be compared with eq or ne, not ${node.op}.`);
-    if (!comparable(left.type, right.type)) {
+    if (!comparable(left, right)) {
       const [prop, other] = left.bound.kind === 'property' ? [left, right] : [right, left];
       const fix =
         other.bound.kind === 'literal' && prop.type !== 'null'
@@ -269,12 +272,8 @@ export function bindFilter(
         `Cannot compare ${prop.label}, which is ${TYPE_NAMES[prop.type]}, with ${other.label}, which is ${TYPE_NAMES[other.type]} (operator '${node.op}' ${at(node)}).${quotedGuid || fix}`,
       );
     }
-    for (const [a, b] of [
-      [left, right],
-      [right, left],
-    ] as const) {
-      if (b.bound.kind === 'literal') checkEnumValue(a, b.bound.literal as Literal, node);
-    }
+    if (right.bound.kind === 'literal') checkEnumValue(left, right.bound.literal as Literal, node.right);
+    if (left.bound.kind === 'literal') checkEnumValue(right, left.bound.literal as Literal, node.left);
     const convert = (self: Typed, other: Typed): BoundExpression =>
       self.bound.kind === 'literal'
         ? { kind: 'literal', literal: convertLiteral(self.bound.literal, other.type) }

@@ -271,10 +271,10 @@ function parseOptions(
   scope: { depth: number; context: string },
 ): QueryOptions {
   const nested = scope.depth > 1;
-  const allowed = new Set([
-    ...(nested ? NESTED_OPTIONS : TOP_LEVEL_OPTIONS),
-    ...(nested ? [] : (policy.extraSystemOptions ?? [])),
-  ]);
+  const standard = nested
+    ? NESTED_OPTIONS
+    : TOP_LEVEL_OPTIONS.filter((o) => o !== '$skip' || policy.allowSkip);
+  const allowed = new Set([...standard, ...(nested ? [] : (policy.extraSystemOptions ?? []))]);
   const seen = new Map<string, string>();
   const parameters: Record<string, string> = {};
   for (const [name, value] of entries) {
@@ -305,7 +305,6 @@ function parseOptions(
       throw queryError(name, `${name} appears more than once${scope.context}; give it once.`);
     seen.set(name, value);
   }
-  if (!policy.allowSkip) seen.delete('$skip');
 
   const option = (name: string) => `${name}${scope.context}`;
   const text = (name: string) => seen.get(name);
