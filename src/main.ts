@@ -44,7 +44,8 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
         return { database: database.kind };
       },
     });
-    await directory.registerRoutes(server);
+    // Each app registers in its own encapsulated scope: its authenticator and error shape stay its own.
+    await server.register(async (scope) => directory.registerRoutes(scope));
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

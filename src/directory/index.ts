@@ -16,6 +16,8 @@ import { registerUsersRoutes } from './routes/users.js';
 
 export type { DirectoryContext, Actor } from './context.js';
 export type { TenantBootstrap } from './first-run.js';
+/** Checks other apps add to console sign-in (e.g. Sales refuses non-interactive users, rule A4). */
+export { interactiveSignInChecks, type InteractiveSignInCheck } from './sign-in.js';
 
 export interface DirectoryApp {
   context: DirectoryContext;
