@@ -165,7 +165,7 @@ export const auditLog = directory.table(
   (t) => [index('audit_log_at_idx').on(t.at)],
 );
 
-export const IMPORT_STATES = ['verified', 'applying', 'applied', 'failed', 'expired'] as const;
+export const IMPORT_STATES = ['uploading', 'verified', 'applying', 'applied', 'failed', 'expired'] as const;
 export type ImportState = (typeof IMPORT_STATES)[number];
 
 /** One bulk import (M365 "Import multiple users"): upload → verify → options → result. */

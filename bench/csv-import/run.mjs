@@ -1,0 +1,178 @@
+// Benchmark: import 100,000 users from an M365 template CSV with licence assignment, through the
+// public HTTP API of the built server (npm run bench:csv-import builds first).
+//
+//   npm run bench:csv-import                      # embedded PGlite in a fresh temp data dir
+//   BENCH_DATABASE_URL=postgres://… npm run bench:csv-import   # a fresh database on that server
+//   BENCH_ROWS=20000 npm run bench:csv-import     # another size
+//
+// Phases timed: upload+verify, apply (users + licences), results download; server start is not.
+/* global fetch, performance, URLSearchParams */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const ROWS = Number(process.env.BENCH_ROWS || 100000);
+const SKU = 'DYN365_ENTERPRISE_PLAN1';
+const PASSWORD = 'Bench-Passw0rd!';
+
+const { startTandem } = await import(path.join(root, 'dist/main.js'));
+const { loadConfig } = await import(path.join(root, 'dist/platform/config.js'));
+const { M365_HEADER } = await import(path.join(root, 'dist/directory/user-fields.js'));
+
+function generate(file) {
+  const started = performance.now();
+  const lines = [M365_HEADER.join(',')];
+  for (let i = 1; i <= ROWS; i++) {
+    const n = String(i).padStart(6, '0');
+    lines.push(
+      [
+        `user${n}@contoso.com`,
+        `First${n}`,
+        `Last${n}`,
+        `First${n} Last${n}`,
+        'Salesperson',
+        'Sales',
+        String(100000 + i),
+        `123-555-${String(i % 10000).padStart(4, '0')}`,
+        `123-556-${String(i % 10000).padStart(4, '0')}`,
+        '',
+        '',
+        `${i} Main Street`,
+        'Redmond',
+        'WA',
+        '98052',
+        'United States',
+      ].join(','),
+    );
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, '\uFEFF' + lines.join('\r\n') + '\r\n');
+  return performance.now() - started;
+}
+
+async function freshPostgres(adminUrl) {
+  const pg = (await import('pg')).default;
+  const name = `tandem_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function check(response, what) {
+  if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
+  return response;
+}
+
+const file = path.join(here, 'out', `users-${ROWS}.csv`);
+const generateMs = generate(file);
+const size = fs.statSync(file).size;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
+const pgdb = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL) : undefined;
+const config = loadConfig({
+  TANDEM_PORT: '0',
+  TANDEM_DATA_DIR: dataDir,
+  TANDEM_ADMIN_PASSWORD: PASSWORD,
+  TANDEM_LICENCES: `${SKU}:${ROWS + 1000}`,
+  LOG_LEVEL: 'warn',
+  ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+});
+const startStarted = performance.now();
+const running = await startTandem(config, { log: false });
+const startMs = performance.now() - startStarted;
+const url = running.url;
+const timings = {};
+try {
+  let t = performance.now();
+  const token = await check(
+    await fetch(`${url}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: config.adminUpn, password: PASSWORD }),
+    }),
+    'token',
+  ).then((r) => r.json());
+  const auth = { authorization: `Bearer ${token.access_token}` };
+  timings.token = performance.now() - t;
+
+  const total = performance.now();
+  t = performance.now();
+  const verified = await check(
+    await fetch(`${url}/directory/imports?fileName=${path.basename(file)}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(size) },
+      body: Readable.toWeb(fs.createReadStream(file)),
+      duplex: 'half',
+    }),
+    'upload',
+  ).then((r) => r.json());
+  timings.uploadVerify = performance.now() - t;
+  if (verified.problemCount !== 0 || verified.willCreate !== ROWS) {
+    throw new Error(`unexpected verify result: ${JSON.stringify(verified).slice(0, 500)}`);
+  }
+
+  t = performance.now();
+  const applied = await check(
+    await fetch(`${url}/directory/imports/${verified.id}/apply`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ licence: SKU }),
+    }),
+    'apply',
+  ).then((r) => r.json());
+  timings.apply = performance.now() - t;
+  if (applied.created !== ROWS || applied.licensed !== ROWS) {
+    throw new Error(`unexpected apply result: ${JSON.stringify(applied)}`);
+  }
+
+  t = performance.now();
+  const results = await check(await fetch(`${url}${applied.resultsUrl}`, { headers: auth }), 'results').then(
+    (r) => r.text(),
+  );
+  timings.results = performance.now() - t;
+  const resultLines = results.trimEnd().split('\r\n').length - 1;
+  if (resultLines !== ROWS) throw new Error(`results file has ${resultLines} lines, expected ${ROWS}`);
+  timings.total = performance.now() - total;
+
+  const cpu =
+    (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model;
+  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`Tandem CSV import benchmark — ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+  );
+  console.log(`storage: ${running.database.kind}${pgdb ? '' : ' (fresh data dir)'}`);
+  console.log(
+    `file: ${ROWS.toLocaleString('en-US')} users, ${(size / 2 ** 20).toFixed(1)} MiB (generated in ${fmt(generateMs)})`,
+  );
+  console.log(`server start (not counted): ${fmt(startMs)}; token: ${fmt(timings.token)}`);
+  console.log(`upload + verify: ${fmt(timings.uploadVerify)}`);
+  console.log(`apply (create users + assign ${SKU}): ${fmt(timings.apply)}`);
+  console.log(`results.csv download: ${fmt(timings.results)}`);
+  console.log(
+    `TOTAL: ${fmt(timings.total)}  → ${Math.round(ROWS / (timings.total / 1000)).toLocaleString('en-US')} rows/s`,
+  );
+  console.log(
+    `peak RSS (server and client share this process): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
+} finally {
+  await running.close();
+  if (pgdb) await pgdb.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

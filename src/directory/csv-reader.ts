@@ -1,0 +1,314 @@
+/**
+ * Reads a user-import CSV as a stream: UTF-8 with or without BOM, CRLF or LF, quoted fields. Detects
+ * the format (Microsoft 365 "Import multiple users" template, or Microsoft Entra "Bulk create users"
+ * with its `version:v1.0` first line), checks the header, and yields one record at a time with the
+ * file line it starts on, so a file of any size is read in constant memory.
+ */
+import { Readable, pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import { AppError, type FieldProblem } from '../platform/http/app-error.js';
+import { M365_HEADER, PROFILE_FIELDS, type ProfileFieldKey } from './user-fields.js';
+
+export type ImportFormat = 'm365' | 'entra';
+
+/** The uploaded bytes: a request stream in the server, an array of chunks in tests. */
+export type ImportSource =
+  AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>;
+
+/** Keys a column can map to: the profile fields plus the Entra-only columns. */
+export type ImportColumnKey = ProfileFieldKey | 'usageLocation' | 'password' | 'blockSignIn';
+
+export interface ImportColumn {
+  /** Index of the cell in each record. */
+  index: number;
+  key: ImportColumnKey;
+  /** The heading as it should be shown to people in problems (the file's own heading). */
+  heading: string;
+}
+
+export interface ImportLayout {
+  format: ImportFormat;
+  /** Number of cells every data row must have. */
+  width: number;
+  columns: ImportColumn[];
+}
+
+export interface CsvRecord {
+  /** File line the record starts on (line 1 is the first line of the file). */
+  row: number;
+  cells: string[];
+}
+
+/** Microsoft Entra's bulk-create columns, by the Graph property in brackets. */
+export const ENTRA_PROPERTIES: Readonly<Record<string, ImportColumnKey>> = {
+  displayName: 'displayName',
+  userPrincipalName: 'userPrincipalName',
+  passwordProfile: 'password',
+  accountEnabled: 'blockSignIn',
+  givenName: 'firstName',
+  surname: 'lastName',
+  jobTitle: 'jobTitle',
+  department: 'department',
+  usageLocation: 'usageLocation',
+  streetAddress: 'address',
+  state: 'state',
+  country: 'country',
+  physicalDeliveryOfficeName: 'officeNumber',
+  city: 'city',
+  postalCode: 'postalCode',
+  telephoneNumber: 'officePhone',
+  mobile: 'mobilePhone',
+};
+
+const ENTRA_REQUIRED = ['displayName', 'userPrincipalName', 'passwordProfile', 'accountEnabled'] as const;
+
+/**
+ * The examples row (row 3) of the Entra template, which people are told to keep when they add a single
+ * user. Skipped only when it matches exactly, so a real user can never be dropped by accident.
+ */
+export const ENTRA_EXAMPLE_ROW = [
+  'Chris Green',
+  'chris@contoso.com',
+  'myPassword1234',
+  'No',
+  'Chris',
+  'Green',
+  'IT Manager',
+  'Information Technology',
+  'US',
+  '1 Microsoft Way',
+  'Washington',
+  'United States',
+  'Building 1',
+  'Redmond',
+  '98052',
+  '123-555-0100',
+  '123-555-0101',
+];
+
+/** Default upload bound: generous (about 1.5 million template rows), but a bound. */
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Decodes UTF-8 chunk by chunk. The streaming decoder keeps a multi-byte character split across
+ * chunks intact; invalid bytes become U+FFFD, which the record check below reports with its row.
+ */
+async function* decodeUtf8(source: ImportSource, maxBytes: number) {
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+  let bytes = 0;
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    bytes += buffer.byteLength;
+    if (bytes > maxBytes) {
+      throw new AppError(
+        'PayloadTooLarge',
+        `The file is larger than ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${maxBytes} bytes`}. Split it into several files and import each.`,
+      );
+    }
+    const text = decoder.decode(buffer, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+function newlines(cells: string[]): number {
+  let n = 0;
+  for (const cell of cells) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** All records of a CSV stream, each with the line it starts on. Malformed CSV is an InvalidCsv error. */
+export async function* readCsvRecords(
+  source: ImportSource,
+  options: { maxBytes?: number } = {},
+): AsyncGenerator<CsvRecord> {
+  const parser = parse({
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+    // A stray quote inside an unquoted cell (6" pipe) is data, as Excel writes it.
+    relax_quotes: true,
+  });
+  // pipeline (not pipe) so an error of the source (too large, connection reset) reaches the parser
+  // and surfaces in the loop below instead of escaping as an uncaught exception.
+  pipeline(Readable.from(decodeUtf8(source, options.maxBytes ?? DEFAULT_MAX_BYTES)), parser, () => {});
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const row = item.info.lines - newlines(item.record);
+      if (item.record.some((cell) => cell.includes('\uFFFD'))) {
+        throw new AppError(
+          'InvalidCsv',
+          `Row ${row} contains bytes that are not UTF-8. Save the file as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8) and upload it again.`,
+          { problems: [{ row, field: 'file', message: 'contains bytes that are not UTF-8' }] },
+        );
+      }
+      yield { row, cells: item.record };
+    }
+  } catch (error) {
+    parser.destroy();
+    if (error instanceof AppError) throw error;
+    const e = error as { code?: string; lines?: number; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+      const where = e.lines ? ` near line ${e.lines}` : '';
+      throw new AppError(
+        'InvalidCsv',
+        `The file is not valid CSV${where}: ${e.message ?? e.code}. Check that quoted cells are closed with a double quote.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+const PROFILE_KEY_BY_HEADING: Record<string, ProfileFieldKey> = Object.fromEntries(
+  PROFILE_FIELDS.map((f) => [f.csvHeader, f.key]),
+);
+
+function normaliseHeading(cell: string): string {
+  return cell.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function show(value: string | undefined): string {
+  if (value === undefined) return '(nothing)';
+  const clipped = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return `"${clipped}"`;
+}
+
+/** Checks the M365 header: the 16 headings exactly, in order; otherwise lists expected vs got. */
+export function m365Layout(header: CsvRecord): ImportLayout {
+  const cells = header.cells;
+  const problems: FieldProblem[] = [];
+  const width = Math.max(cells.length, M365_HEADER.length);
+  for (let i = 0; i < width; i++) {
+    const expected = M365_HEADER[i];
+    const got = cells[i];
+    if (expected !== undefined && got !== undefined && normaliseHeading(got) === expected.toLowerCase())
+      continue;
+    problems.push({
+      row: header.row,
+      field: `column ${i + 1}`,
+      ...(got !== undefined ? { value: got.slice(0, 200) } : {}),
+      message:
+        expected === undefined
+          ? `unexpected extra column ${show(got)}; the template has 16 columns`
+          : `expected "${expected}", got ${show(got)}`,
+    });
+  }
+  if (problems.length > 0) {
+    throw new AppError(
+      'InvalidCsv',
+      `The header row does not match the Microsoft 365 template. It must be exactly these 16 headings in this order: ` +
+        `${M365_HEADER.join(',')}. Differences: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}. ` +
+        `Download the template (GET /directory/imports/template.csv or \`tandem users template\`) and copy your data into it.`,
+      { problems },
+    );
+  }
+  return {
+    format: 'm365',
+    width: M365_HEADER.length,
+    columns: M365_HEADER.map((heading, index) => ({
+      index,
+      heading,
+      key: PROFILE_KEY_BY_HEADING[heading]!,
+    })),
+  };
+}
+
+/** Maps an Entra bulk-create header by the `[graphProperty]` in each heading; unknown columns are ignored. */
+export function entraLayout(header: CsvRecord): ImportLayout {
+  const columns: ImportColumn[] = [];
+  const seen = new Set<string>();
+  header.cells.forEach((cell, index) => {
+    const property = /\[([A-Za-z]+)\]/.exec(cell)?.[1];
+    if (!property) return;
+    const key = ENTRA_PROPERTIES[property];
+    if (!key || seen.has(property)) return;
+    seen.add(property);
+    columns.push({ index, key, heading: cell.replace(/\s+Required\s*$/i, '').trim() });
+  });
+  const missing = ENTRA_REQUIRED.filter((p) => !seen.has(p));
+  if (missing.length > 0) {
+    throw new AppError(
+      'InvalidCsv',
+      `The header row (line ${header.row}) of this Microsoft Entra bulk-create file lacks the required column(s) ` +
+        `${missing.map((p) => `[${p}]`).join(', ')}. Keep the template's header row unchanged: ` +
+        `"Name [displayName] Required,User name [userPrincipalName] Required,Initial password [passwordProfile] Required,Block sign in (Yes/No) [accountEnabled] Required,…".`,
+      {
+        problems: missing.map((p) => ({
+          row: header.row,
+          field: `[${p}]`,
+          message: 'required column is missing',
+        })),
+      },
+    );
+  }
+  return { format: 'entra', width: header.cells.length, columns };
+}
+
+export interface OpenedImportFile {
+  layout: ImportLayout;
+  /** The data records after the header (the Entra example row already skipped). */
+  records: AsyncGenerator<CsvRecord>;
+}
+
+/**
+ * Reads the first lines, detects the format and checks the header. The remaining records are left
+ * to stream. An empty file or a file with only a header is an InvalidCsv error.
+ */
+export async function openImportFile(
+  source: ImportSource,
+  options: { maxBytes?: number } = {},
+): Promise<OpenedImportFile> {
+  const all = readCsvRecords(source, options);
+  const first = await all.next();
+  if (first.done) {
+    throw new AppError(
+      'InvalidCsv',
+      'The file is empty. Upload the Microsoft 365 template with a header row and at least one user.',
+    );
+  }
+  let layout: ImportLayout;
+  if (/^\s*version\s*:\s*v1\.0\s*$/i.test(first.value.cells[0] ?? '')) {
+    const header = await all.next();
+    if (header.done) {
+      throw new AppError(
+        'InvalidCsv',
+        'The Microsoft Entra file has only its version line. Line 2 must be the template header and users follow from line 3.',
+      );
+    }
+    layout = entraLayout(header.value);
+  } else {
+    layout = m365Layout(first.value);
+  }
+
+  async function* rest(): AsyncGenerator<CsvRecord> {
+    let seenAny = false;
+    let checkExample = layout.format === 'entra';
+    for await (const record of { [Symbol.asyncIterator]: () => all }) {
+      if (checkExample) {
+        checkExample = false;
+        if (isEntraExample(layout, record)) continue;
+      }
+      seenAny = true;
+      yield record;
+    }
+    if (!seenAny) {
+      throw new AppError(
+        'InvalidCsv',
+        'The file has a header but no users. Add one user per row below the header and upload it again.',
+      );
+    }
+  }
+  return { layout, records: rest() };
+}
+
+function isEntraExample(layout: ImportLayout, record: CsvRecord): boolean {
+  const byProperty = new Map(Object.entries(ENTRA_PROPERTIES).map(([p, k]) => [k, p]));
+  const order = Object.keys(ENTRA_PROPERTIES);
+  return layout.columns.every((column) => {
+    const position = order.indexOf(byProperty.get(column.key) ?? '');
+    return position >= 0 && (record.cells[column.index] ?? '').trim() === ENTRA_EXAMPLE_ROW[position];
+  });
+}

@@ -1,0 +1,326 @@
+/**
+ * Bulk user import, step 3 (options → result): applies a verified import in ONE transaction with
+ * set-based statements — new users inserted, existing ones (same UPN) updated, seats reserved
+ * all-or-nothing and licences assigned — so 100,000 rows take seconds and a failure leaves nothing.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { AppError } from '../platform/http/app-error.js';
+import { queryRows, type Transaction } from '../platform/db/database.js';
+import { hashGeneratedSecret } from '../platform/security/passwords.js';
+import { recordAudit } from './audit.js';
+import type { Actor, DirectoryContext } from './context.js';
+import { getImport, type ImportResultCounts } from './csv-import.js';
+import { derivedTemporaryPassword, newPasswordSeed } from './import-passwords.js';
+import { isIsoCountryCode } from './iso-countries.js';
+import { imports } from './schema.js';
+import { findSku, reserveSeats, type SkuRow } from './seats.js';
+
+export interface ApplyOptions {
+  /** Sign-in status of the users created (M365's "sign-in status"); default true. */
+  signInAllowed?: boolean;
+  /** One licence for every user in the file, by part number. */
+  licence?: string;
+  /** Usage location for every user; else per row from the file (Entra) or Country or Region. */
+  usageLocation?: string;
+  /** Apply the valid rows and report the invalid ones as failed, instead of refusing. */
+  skipInvalidRows?: boolean;
+}
+
+export interface ApplyResult extends ImportResultCounts {
+  id: string;
+}
+
+/** Rows (not yet decided) in this import. */
+const PENDING = sql`r.valid and r.outcome is null`;
+/** How many offending rows a refusal message names. */
+const ROWS_NAMED = 10;
+/** Rows per statement when inserting the created users with their password hashes. */
+const INSERT_CHUNK = 20000;
+
+function rowsList(rows: number[], total: number): string {
+  return rows.join(', ') + (total > rows.length ? ` and ${total - rows.length} more` : '');
+}
+
+/**
+ * Rows that cannot be applied for a reason known only now (e.g. no usage location for a licence):
+ * refused outright, or, with skipInvalidRows, failed with a problem that names the reason.
+ */
+async function excludeRows(
+  tx: Transaction,
+  importId: string,
+  condition: ReturnType<typeof sql>,
+  skip: boolean,
+  problem: { code: 'UsageLocationRequired' | 'Conflict'; column: string; message: string; refusal: string },
+): Promise<number> {
+  const offending = await queryRows<{ row_number: number; total: number }>(
+    tx,
+    sql`select r.row_number, count(*) over ()::int as total
+        from directory.import_rows r left join directory.users u on u.user_principal_name = r.user_principal_name
+        where r.import_id = ${importId} and ${PENDING} and (${condition})
+        order by r.row_number limit ${ROWS_NAMED}`,
+  );
+  if (offending.length === 0) return 0;
+  const total = offending[0]!.total;
+  if (!skip) {
+    throw new AppError(
+      problem.code,
+      `${problem.refusal} (${total} row${total === 1 ? '' : 's'}: ${rowsList(
+        offending.map((o) => o.row_number),
+        total,
+      )}). Nothing was changed.`,
+    );
+  }
+  await tx.execute(sql`
+    with hit as (
+      select r.row_number, r.user_principal_name
+      from directory.import_rows r left join directory.users u on u.user_principal_name = r.user_principal_name
+      where r.import_id = ${importId} and ${PENDING} and (${condition})
+    ),
+    seq as (select coalesce(max(seq), 0) as base from directory.import_problems where import_id = ${importId}),
+    failed as (
+      update directory.import_rows r set outcome = 'failed'
+      from hit where r.import_id = ${importId} and r.row_number = hit.row_number
+      returning 1
+    )
+    insert into directory.import_problems (import_id, seq, row_number, "column", value, message)
+    select ${importId}::uuid, seq.base + row_number() over (order by hit.row_number), hit.row_number,
+           ${problem.column}, hit.user_principal_name, ${problem.message}
+    from hit, seq`);
+  return total;
+}
+
+/** Applies a verified import; see ApplyOptions. Re-applying is refused. */
+export async function applyImport(
+  ctx: DirectoryContext,
+  actor: Actor,
+  importId: string,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const signInAllowed = options.signInAllowed ?? true;
+  const skip = options.skipInvalidRows === true;
+  const usage = options.usageLocation?.trim().toUpperCase() || null;
+  if (usage && !isIsoCountryCode(usage)) {
+    throw new AppError(
+      'ValidationFailed',
+      `Usage location "${options.usageLocation}" is not an ISO 3166 two-letter country code (e.g. US, GB, DK).`,
+      { problems: [{ field: 'usageLocation', message: 'is not an ISO 3166 two-letter code' }] },
+    );
+  }
+
+  const summary = await getImport(ctx.db, importId); // 404 for unknown ids, before taking any lock
+  const result = await ctx.db.transaction(async (tx) => {
+    // Lock the import: two administrators applying the same file at once get one apply and one 409.
+    const [locked] = await queryRows<{
+      state: string;
+      problem_count: number;
+      options: Record<string, unknown>;
+    }>(
+      tx,
+      sql`select state, problem_count, options from directory.imports where id = ${importId} for update`,
+    );
+    if (!locked) throw new AppError('NotFound', `There is no import ${importId}.`);
+    if (locked.state === 'applied' || locked.state === 'expired') {
+      throw new AppError(
+        'Conflict',
+        `Import ${importId} was already applied. To change the users again, upload the file again (re-importing updates users by User Name and never duplicates them).`,
+      );
+    }
+    if (locked.state !== 'verified') {
+      throw new AppError('Conflict', `Import ${importId} is ${locked.state} and cannot be applied.`);
+    }
+    if (locked.options?.dryRun === true) {
+      throw new AppError(
+        'Conflict',
+        `Import ${importId} was a dry run (verify only). Upload the file again without dryRun to apply it.`,
+      );
+    }
+    if (locked.problem_count > 0 && !skip) {
+      throw new AppError(
+        'ValidationFailed',
+        `The file has ${locked.problem_count} problem${locked.problem_count === 1 ? '' : 's'} in ${
+          summary.rowCount - summary.validRowCount
+        } row(s); nothing was changed. Fix them and upload the file again (the full list is at ` +
+          `/directory/imports/${importId}/problems.csv), or apply with skipInvalidRows to import only the ${summary.validRowCount} valid row(s).`,
+      );
+    }
+
+    const sku: SkuRow | undefined = options.licence ? await findSku(tx, options.licence) : undefined;
+
+    await tx.execute(sql`
+      update directory.import_rows r set outcome = 'failed'
+      where r.import_id = ${importId} and not r.valid`);
+
+    // Administrators are changed one by one in Active users, never by a file.
+    await excludeRows(tx, importId, sql`u.directory_role <> 'user'`, skip, {
+      code: 'Conflict',
+      column: 'User Name',
+      message: 'is an administrator account; imports do not change administrators. Edit it in Active users',
+      refusal:
+        'The file contains administrator accounts, which an import does not change; remove them from the file',
+    });
+    const finalUsage = sql`coalesce(${usage}::text, r.fields->>'usageLocation', u.usage_location, r.fields->>'countryCode')`;
+    if (sku) {
+      await excludeRows(tx, importId, sql`${finalUsage} is null`, skip, {
+        code: 'UsageLocationRequired',
+        column: 'Country or Region',
+        message: `needs a usage location before ${sku.partNumber} can be assigned: give Country or Region (e.g. United States or US) or choose a usage location for the import`,
+        refusal: `A licence needs a usage location, and these rows have none: give Country or Region (e.g. United States or US) in the file, or choose a usage location for the whole import`,
+      });
+    }
+
+    // Decide created vs updated once, under the transaction, so a user created meanwhile is updated.
+    await tx.execute(sql`
+      update directory.import_rows r
+      set outcome = case when exists (select 1 from directory.users u where u.user_principal_name = r.user_principal_name)
+                         then 'updated' else 'created' end
+      where r.import_id = ${importId} and ${PENDING}`);
+
+    let seatsNeeded = 0;
+    if (sku) {
+      const [need] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from directory.import_rows r
+            left join directory.users u on u.user_principal_name = r.user_principal_name
+            where r.import_id = ${importId} and r.outcome in ('created', 'updated')
+              and (u.id is null or not exists (
+                select 1 from directory.user_licences l where l.user_id = u.id and l.sku_id = ${sku.id}))`,
+      );
+      seatsNeeded = need?.n ?? 0;
+      // All-or-nothing: CountViolation here rolls back the whole apply before any user is written.
+      await reserveSeats(tx, sku.id, seatsNeeded);
+    }
+
+    // New users: temporary passwords derived from a fresh seed (see import-passwords.ts), keyed-hashed.
+    const seed = newPasswordSeed();
+    const createdRows = await queryRows<{ row_number: number; has_password: boolean }>(
+      tx,
+      sql`select row_number, (fields ? 'passwordHash') as has_password from directory.import_rows
+          where import_id = ${importId} and outcome = 'created' order by row_number`,
+    );
+    for (let i = 0; i < createdRows.length; i += INSERT_CHUNK) {
+      const chunk = createdRows.slice(i, i + INSERT_CHUNK).map((r) => ({
+        n: r.row_number,
+        h: r.has_password
+          ? null
+          : hashGeneratedSecret(
+              derivedTemporaryPassword(seed, importId, r.row_number),
+              ctx.generatedSecretKey,
+            ),
+      }));
+      await tx.execute(sql`
+        insert into directory.users (
+          user_principal_name, first_name, last_name, display_name, job_title, department, office_number,
+          office_phone, mobile_phone, fax, alternate_email, address, city, state, postal_code, country,
+          usage_location, sign_in_allowed, password_hash, must_change_password, modified_by, modified_at)
+        select r.user_principal_name, f->>'firstName', f->>'lastName', f->>'displayName', f->>'jobTitle',
+               f->>'department', f->>'officeNumber', f->>'officePhone', f->>'mobilePhone', f->>'fax',
+               f->>'alternateEmail', f->>'address', f->>'city', f->>'state', f->>'postalCode', f->>'country',
+               coalesce(${usage}::text, f->>'usageLocation', f->>'countryCode'),
+               ${signInAllowed}::boolean and not coalesce((f->>'signInBlocked')::boolean, false),
+               coalesce(f->>'passwordHash', p.h), true, ${actor.id}::uuid, now()
+        from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as p(n int, h text)
+        join directory.import_rows r on r.import_id = ${importId} and r.row_number = p.n
+        cross join lateral (select r.fields as f) x`);
+    }
+
+    // Existing users: the file's columns replace the profile (a blank cell clears it); columns the
+    // format lacks (Entra has no Fax) are left alone, and so are password and sign-in status.
+    const keep = (key: string, column: string) =>
+      sql.raw(`case when r.fields ? '${key}' then r.fields->>'${key}' else u.${column} end`);
+    await tx.execute(sql`
+      update directory.users u set
+        first_name = ${keep('firstName', 'first_name')},
+        last_name = ${keep('lastName', 'last_name')},
+        display_name = r.fields->>'displayName',
+        job_title = ${keep('jobTitle', 'job_title')},
+        department = ${keep('department', 'department')},
+        office_number = ${keep('officeNumber', 'office_number')},
+        office_phone = ${keep('officePhone', 'office_phone')},
+        mobile_phone = ${keep('mobilePhone', 'mobile_phone')},
+        fax = ${keep('fax', 'fax')},
+        alternate_email = ${keep('alternateEmail', 'alternate_email')},
+        address = ${keep('address', 'address')},
+        city = ${keep('city', 'city')},
+        state = ${keep('state', 'state')},
+        postal_code = ${keep('postalCode', 'postal_code')},
+        country = ${keep('country', 'country')},
+        usage_location = ${finalUsage},
+        modified_by = ${actor.id}::uuid,
+        modified_at = now(),
+        row_version = nextval('directory.row_version')
+      from directory.import_rows r
+      where r.import_id = ${importId} and r.outcome = 'updated' and u.user_principal_name = r.user_principal_name`);
+
+    await tx.execute(sql`
+      update directory.import_rows r set user_id = u.id
+      from directory.users u
+      where r.import_id = ${importId} and r.outcome in ('created', 'updated')
+        and u.user_principal_name = r.user_principal_name`);
+
+    let licensed = 0;
+    if (sku) {
+      const [inserted] = await queryRows<{ n: number }>(
+        tx,
+        sql`with ins as (
+              insert into directory.user_licences (user_id, sku_id, assigned_by)
+              select r.user_id, ${sku.id}::uuid, ${actor.id}::uuid from directory.import_rows r
+              where r.import_id = ${importId} and r.outcome in ('created', 'updated')
+              on conflict do nothing returning 1)
+            select count(*)::int as n from ins`,
+      );
+      licensed = inserted?.n ?? 0;
+      if (licensed !== seatsNeeded) {
+        // Seats taken must equal assignments made; anything else would corrupt consumedUnits.
+        throw new AppError(
+          'Internal',
+          'Licence assignment did not match the seats reserved; nothing was changed.',
+        );
+      }
+    }
+
+    const [counts] = await queryRows<{ created: number; updated: number; failed: number }>(
+      tx,
+      sql`select count(*) filter (where outcome = 'created')::int as created,
+                 count(*) filter (where outcome = 'updated')::int as updated,
+                 count(*) filter (where outcome = 'failed')::int as failed
+          from directory.import_rows where import_id = ${importId}`,
+    );
+    const outcome: ImportResultCounts = {
+      created: counts?.created ?? 0,
+      updated: counts?.updated ?? 0,
+      failed: counts?.failed ?? 0,
+      licensed,
+      licence: sku?.partNumber ?? null,
+    };
+    const [problemTotal] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from directory.import_problems where import_id = ${importId}`,
+    );
+    await tx
+      .update(imports)
+      .set({
+        state: 'applied',
+        finishedAt: new Date(),
+        problemCount: problemTotal?.n ?? 0,
+        options: {
+          ...locked.options,
+          applied: {
+            signInAllowed,
+            licence: sku?.partNumber ?? null,
+            usageLocation: usage,
+            skipInvalidRows: skip,
+          },
+        },
+        result: { ...outcome, sealedPasswordSeed: ctx.secrets.seal(seed.toString('base64')) },
+      })
+      .where(eq(imports.id, importId));
+    await recordAudit(tx, actor, {
+      action: 'users.imported',
+      targetType: 'import',
+      targetId: importId,
+      details: { ...outcome, fileName: summary.fileName, format: summary.format, rows: summary.rowCount },
+    });
+    return outcome;
+  });
+  return { id: importId, ...result };
+}

@@ -1,0 +1,122 @@
+/**
+ * The results file of an applied import (M365's "View your result"): one line per row with the
+ * temporary password of each user created. Handed out once: taking it wipes the sealed password seed
+ * in the same statement that marks it taken, so a second download cannot show the passwords again.
+ */
+import { sql } from 'drizzle-orm';
+import { stringify } from 'csv-stringify/sync';
+import { AppError } from '../platform/http/app-error.js';
+import { queryRows } from '../platform/db/database.js';
+import type { DirectoryContext } from './context.js';
+import { derivedTemporaryPassword } from './import-passwords.js';
+
+export const RESULTS_HEADER = ['User Name', 'Display Name', 'Temporary Password', 'Result', 'Message'];
+const PAGE = 10000;
+
+interface ResultRow {
+  row_number: number;
+  user_principal_name: string;
+  display_name: string | null;
+  outcome: string | null;
+  has_password: boolean;
+  problems: string | null;
+}
+
+/**
+ * Claims the results file (once) and returns its lines as a stream of CSV chunks. The claim commits
+ * before the first byte is sent: if the download breaks, the passwords are gone, as M365's are.
+ */
+export async function takeImportResults(
+  ctx: DirectoryContext,
+  importId: string,
+): Promise<{ fileName: string; chunks: AsyncGenerator<string> }> {
+  const claimed = await ctx.db.transaction(async (tx) => {
+    const [current] = await queryRows<{
+      state: string;
+      results_taken: boolean;
+      seed: string | null;
+      licence: string | null;
+    }>(
+      tx,
+      sql`select state, results_taken, result->>'sealedPasswordSeed' as seed, result->>'licence' as licence
+          from directory.imports where id = ${importId} for update`,
+    );
+    if (!current || current.state === 'uploading') {
+      throw new AppError('NotFound', `There is no import ${importId}.`);
+    }
+    if (current.state !== 'applied' && current.state !== 'expired') {
+      throw new AppError(
+        'Conflict',
+        `Import ${importId} has not been applied yet, so there are no results. Apply it first (POST /directory/imports/${importId}/apply).`,
+      );
+    }
+    if (current.results_taken || !current.seed) {
+      throw new AppError(
+        'Conflict',
+        `The results file of import ${importId} was already downloaded; it holds temporary passwords and is shown only once. ` +
+          `Reset the password of any user who did not receive theirs.`,
+      );
+    }
+    await tx.execute(sql`
+      update directory.imports set results_taken = true, result = result - 'sealedPasswordSeed'
+      where id = ${importId}`);
+    return { seed: Buffer.from(ctx.secrets.open(current.seed), 'base64'), licence: current.licence };
+  });
+
+  async function* chunks(): AsyncGenerator<string> {
+    yield '\uFEFF' + stringify([RESULTS_HEADER], { record_delimiter: '\r\n' });
+    let after = 0;
+    for (;;) {
+      const page = await queryRows<ResultRow>(
+        ctx.db,
+        sql`select r.row_number, r.user_principal_name, r.fields->>'displayName' as display_name, r.outcome,
+                   (r.fields ? 'passwordHash') as has_password,
+                   (select string_agg(p."column" || ': ' || p.message, '; ' order by p.seq)
+                      from directory.import_problems p
+                      where p.import_id = r.import_id and p.row_number = r.row_number) as problems
+            from directory.import_rows r
+            where r.import_id = ${importId} and r.row_number > ${after}
+            order by r.row_number limit ${PAGE}`,
+      );
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.row_number;
+      yield stringify(
+        page.map((r) => resultLine(r, claimed.seed, importId, claimed.licence)),
+        { record_delimiter: '\r\n' },
+      );
+    }
+  }
+  return { fileName: `import-${importId}-results.csv`, chunks: chunks() };
+}
+
+function resultLine(r: ResultRow, seed: Buffer, importId: string, licence: string | null): string[] {
+  const licenced = licence ? ` Licensed for ${licence}.` : '';
+  switch (r.outcome) {
+    case 'created':
+      return [
+        r.user_principal_name,
+        r.display_name ?? '',
+        r.has_password ? '' : derivedTemporaryPassword(seed, importId, r.row_number),
+        'Created',
+        (r.has_password
+          ? 'Created with the initial password from the file; it must be changed at first sign-in.'
+          : 'Created; the temporary password must be changed at first sign-in.') + licenced,
+      ];
+    case 'updated':
+      return [
+        r.user_principal_name,
+        r.display_name ?? '',
+        '',
+        'Updated',
+        `Profile updated; password unchanged.${licenced}`,
+      ];
+    default:
+      return [
+        r.user_principal_name,
+        r.display_name ?? '',
+        '',
+        'Failed',
+        `Row ${r.row_number}: ${r.problems ?? 'not applied'}`,
+      ];
+  }
+}
