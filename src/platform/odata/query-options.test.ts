@@ -260,9 +260,19 @@ describe('parseQueryOptions errors', () => {
       "Property 'nmae' in $select in $expand=primarycontactid does not exist on contacts.",
     ],
     [
-      { $expand: 'primarycontactid($filter=fullname eq 5)' },
-      '$filter in $expand=primarycontactid',
-      "Cannot compare 'fullname', which is a string, with the number 5, which is an integer (operator 'eq' at position 10 in $filter in $expand=primarycontactid).",
+      { $expand: 'contact_customer_accounts($filter=fullname eq 5)' },
+      '$filter in $expand=contact_customer_accounts',
+      "Cannot compare 'fullname', which is a string, with the number 5, which is an integer (operator 'eq' at position 10 in $filter in $expand=contact_customer_accounts).",
+    ],
+    [
+      { $expand: "primarycontactid($filter=fullname eq 'x')" },
+      '$expand',
+      "$filter inside $expand=primarycontactid(…) is not allowed: 'primarycontactid' leads to a single record; only collection-valued navigation properties take $filter, $orderby and $top.",
+    ],
+    [
+      { $expand: 'primarycontactid($orderby=fullname)' },
+      '$expand',
+      '$orderby inside $expand=primarycontactid(…) is not allowed',
     ],
     [
       { $expand: 'primarycontactid($count=true)' },
@@ -270,9 +280,9 @@ describe('parseQueryOptions errors', () => {
       "Unknown query option '$count' in $expand=primarycontactid. The supported options are $select, $filter, $orderby, $top, $expand.",
     ],
     [
-      { $expand: 'primarycontactid($top=1;$top=2)' },
+      { $expand: 'contact_customer_accounts($top=1;$top=2)' },
       '$top',
-      '$top appears more than once in $expand=primarycontactid',
+      '$top appears more than once in $expand=contact_customer_accounts',
     ],
     [
       { $expand: 'primarycontactid(foo=1)' },

@@ -78,6 +78,7 @@ const TOP_LEVEL_OPTIONS = [
   '$skiptoken',
 ];
 const NESTED_OPTIONS = ['$select', '$filter', '$orderby', '$top', '$expand'];
+const COLLECTION_ONLY = ['$filter', '$orderby', '$top'];
 
 function entriesOf(query: QueryInput): Array<[string, string]> {
   if (query instanceof URLSearchParams) return [...query.entries()];
@@ -252,7 +253,14 @@ function parseExpand(
             option,
             `'${part.text.trim()}' inside ${option}=${name}(…) is not option=value; separate options with ';', e.g. ${name}($select=name;$top=5).`,
           );
-        nested.push([part.text.slice(0, eq).trim(), part.text.slice(eq + 1)]);
+        const optionName = part.text.slice(0, eq).trim();
+        // One related record has nothing to filter, order or cut: only collections take these.
+        if (navigation!.kind === 'single' && COLLECTION_ONLY.includes(optionName))
+          throw queryError(
+            option,
+            `${optionName} inside ${option}=${name}(…) is not allowed: '${name}' leads to a single record; only collection-valued navigation properties take $filter, $orderby and $top.`,
+          );
+        nested.push([optionName, part.text.slice(eq + 1)]);
       }
     }
     items.push({
