@@ -44,4 +44,5 @@ export {
   encodeSkipToken,
   type CursorValue,
 } from './keyset-paging.js';
+export { expandPredicate } from './expand.js';
 export { nearbyNames } from './name-suggestions.js';

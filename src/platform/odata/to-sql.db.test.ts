@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templatePgdata } from '../../../test/support/template.js';
 import { openDatabase, queryRows, type DatabaseHandle } from '../db/database.js';
 import type { EntityDefinition } from './entity-model.js';
+import { expandPredicate } from './expand.js';
 import {
   afterRowSql,
   cursorSql,
@@ -181,6 +182,53 @@ beforeAll(async () => {
     await handle.db.execute(
       sql`update odata_test.items set created = ${r.created}::timestamptz where id = ${r.id}::uuid`,
     );
+});
+
+const parts = scratch.table('parts', {
+  id: integer('id').primaryKey(),
+  itemId: uuid('item_id'),
+});
+
+const partEntity: EntityDefinition = {
+  entitySet: 'parts',
+  key: 'partid',
+  properties: [
+    { name: 'partid', column: parts.id, type: 'int', nullable: false },
+    { name: '_itemid_value', column: parts.itemId, type: 'guid', nullable: true },
+  ],
+};
+
+const itemParts = {
+  name: 'item_parts',
+  target: () => partEntity,
+  kind: 'collection',
+  join: { local: items.id, remote: parts.itemId },
+} as const;
+
+describe('$expand on a real database', () => {
+  beforeAll(async () => {
+    await handle.db.execute(sql`create table odata_test.parts (id integer primary key, item_id uuid)`);
+    await handle.db.insert(parts).values([
+      { id: 1, itemId: id(1) },
+      { id: 2, itemId: id(1) },
+      { id: 3, itemId: id(2) },
+      { id: 4, itemId: id(9) },
+      { id: 5, itemId: null },
+    ]);
+  });
+
+  it('fetches the related rows of a page of parents in one query', async () => {
+    const related = async (values: unknown[]) =>
+      (
+        await queryRows<{ id: number }>(
+          handle.db,
+          sql`select id from odata_test.parts where ${expandPredicate(itemParts, values)} order by id`,
+        )
+      ).map((r) => r.id);
+    expect(await related([id(1), id(2), id(1), null])).toEqual([1, 2, 3]);
+    expect(await related([id(3)])).toEqual([]);
+    expect(await related([null])).toEqual([]);
+  });
 });
 
 afterAll(async () => {
