@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createDirectory, type TenantBootstrap } from './directory/index.js';
+import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
@@ -14,6 +14,7 @@ export interface RunningTandem {
   server: HttpServer;
   database: DatabaseHandle;
   tenant: TenantBootstrap;
+  directory: DirectoryApp;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -58,11 +59,13 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       server,
       database,
       tenant: directory.tenant,
+      directory,
       close() {
         closing ??= (async () => {
           try {
             await server.close();
           } finally {
+            directory.close();
             await database.close();
           }
         })();

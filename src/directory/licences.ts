@@ -9,6 +9,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../platform/db/database.js';
 import { AppError } from '../platform/http/app-error.js';
+import { lockDirectoryWrites } from './write-lock.js';
 import { recordAudit } from './audit.js';
 import type { Actor, DirectoryContext } from './context.js';
 import { nextRowVersion, skus, userLicences, users } from './schema.js';
@@ -52,6 +53,7 @@ function distinct(ids: readonly string[]): string[] {
 export async function lockUsers(tx: Transaction, userIds: readonly string[]) {
   const ids = distinct(userIds).sort();
   if (ids.length === 0) return [];
+  await lockDirectoryWrites(tx);
   const bad = ids.filter((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
   if (bad.length > 0) {
     throw new AppError(
@@ -283,5 +285,6 @@ async function resolveSkus(tx: Transaction, partNumbersOrIds: readonly string[])
 
 /** Locks every SKU row in id order: for operations (user deletion) that may release any of them. */
 export async function lockAllSkus(tx: Transaction): Promise<void> {
+  await lockDirectoryWrites(tx);
   await tx.execute(sql`select id from directory.skus order by id for update`);
 }

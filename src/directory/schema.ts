@@ -82,6 +82,7 @@ export const users = directory.table(
     uniqueIndex('users_upn_key').on(t.userPrincipalName),
     index('users_row_version_idx').on(t.rowVersion),
     index('users_display_name_idx').on(t.displayName),
+    index('users_created_at_idx').on(t.createdAt, t.id),
   ],
 );
 
@@ -226,4 +227,22 @@ export const importProblems = directory.table(
     message: text('message').notNull(),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+/**
+ * The directory's outbox: one row per user whose state changed (profile, sign-in, role, licences,
+ * password, deletion), written by triggers in the same transaction as the change, so no write path
+ * can forget it. Sales and the ERP provision their users from it (see feed.ts). A BEFORE-statement
+ * trigger takes the directory write lock first, so outbox ids are committed in id order and a
+ * consumer's cursor can never skip a row committed late.
+ */
+export const outbox = directory.table(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('outbox_at_idx').on(t.at)],
 );

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../platform/http/app-error.js';
 import type { Queryable, Transaction } from '../platform/db/database.js';
 import { nextRowVersion, skus } from './schema.js';
+import { lockDirectoryWrites } from './write-lock.js';
 
 export interface SkuRow {
   id: string;
@@ -34,6 +35,7 @@ export async function findSku(tx: Queryable, partNumberOrId: string): Promise<Sk
  * the same free seats; PGlite serialises transactions anyway. Never over-assigns.
  */
 export async function reserveSeats(tx: Transaction, skuId: string, count: number): Promise<SkuRow> {
+  await lockDirectoryWrites(tx);
   const locked = await tx.execute(sql`select id from directory.skus where id = ${skuId} for update`);
   if ((locked as unknown as { rows: unknown[] }).rows.length === 0)
     throw new AppError('NotFound', 'Licence not found.');
@@ -59,6 +61,7 @@ export async function reserveSeats(tx: Transaction, skuId: string, count: number
 /** Gives back seats freed by removed assignments (same transaction as the removal). */
 export async function releaseSeats(tx: Transaction, skuId: string, count: number): Promise<void> {
   if (count <= 0) return;
+  await lockDirectoryWrites(tx);
   await tx
     .update(skus)
     .set({

@@ -12,6 +12,7 @@ import {
   hashPassword,
   passwordPolicyProblem,
 } from '../platform/security/passwords.js';
+import { lockDirectoryWrites } from './write-lock.js';
 import { recordAudit } from './audit.js';
 import { ROLE_LABEL } from './authorisation.js';
 import type { Actor, DirectoryContext } from './context.js';
@@ -172,6 +173,7 @@ function duplicateUpn(upn: string): AppError {
  * of them running at once on PostgreSQL cannot each leave the other as "the last one" and end with none.
  */
 async function lockAdminChanges(tx: Transaction): Promise<void> {
+  await lockDirectoryWrites(tx);
   await tx.execute(sql`select pg_advisory_xact_lock(7246002)`);
 }
 
