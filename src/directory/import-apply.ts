@@ -251,19 +251,14 @@ export async function applyImport(
       from directory.import_rows r
       where r.import_id = ${importId} and r.outcome = 'updated' and u.user_principal_name = r.user_principal_name`);
 
-    await tx.execute(sql`
-      update directory.import_rows r set user_id = u.id
-      from directory.users u
-      where r.import_id = ${importId} and r.outcome in ('created', 'updated')
-        and u.user_principal_name = r.user_principal_name`);
-
     let licensed = 0;
     if (sku) {
       const [inserted] = await queryRows<{ n: number }>(
         tx,
         sql`with ins as (
               insert into directory.user_licences (user_id, sku_id, assigned_by)
-              select r.user_id, ${sku.id}::uuid, ${actor.id}::uuid from directory.import_rows r
+              select u.id, ${sku.id}::uuid, ${actor.id}::uuid from directory.import_rows r
+              join directory.users u on u.user_principal_name = r.user_principal_name
               where r.import_id = ${importId} and r.outcome in ('created', 'updated')
               on conflict do nothing returning 1)
             select count(*)::int as n from ins`,
