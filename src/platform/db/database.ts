@@ -23,12 +23,35 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Folder of drizzle-kit migrations, found from both src/ (tests) and dist/ (built). */
-export function migrationsFolder(): string {
+/** Apps in migration order; each has its own folder drizzle/<app> and bookkeeping table. */
+const APP_ORDER = ['directory', 'erp', 'sales', 'bridge'];
+
+export interface MigrationSet {
+  app: string;
+  folder: string;
+  /** drizzle's bookkeeping table for this app, in the `drizzle` schema. */
+  table: string;
+}
+
+/**
+ * The migration folders (drizzle/<app>/ with a journal), found from both src/ (tests) and dist/
+ * (built). One folder per app keeps apps independent: each owns its schema and its history.
+ */
+export function migrationSets(): MigrationSet[] {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'drizzle');
-    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+    const root = path.join(dir, 'drizzle');
+    if (fs.existsSync(path.join(root, 'directory', 'meta', '_journal.json'))) {
+      const apps = fs
+        .readdirSync(root)
+        .filter((name) => fs.existsSync(path.join(root, name, 'meta', '_journal.json')))
+        .sort((a, b) => {
+          const ia = APP_ORDER.indexOf(a);
+          const ib = APP_ORDER.indexOf(b);
+          return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+        });
+      return apps.map((app) => ({ app, folder: path.join(root, app), table: `migrations_${app}` }));
+    }
     dir = path.dirname(dir);
   }
   throw new Error('drizzle/ migrations folder not found next to the package');
@@ -50,7 +73,13 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     fs.mkdirSync(pgdata, { recursive: true });
     const client = await PGlite.create(pgdata);
     const db = drizzle(client);
-    await migrate(db, { migrationsFolder: migrationsFolder() });
+    for (const set of migrationSets()) {
+      await migrate(db, {
+        migrationsFolder: set.folder,
+        migrationsSchema: 'drizzle',
+        migrationsTable: set.table,
+      });
+    }
     return {
       db: db as unknown as Database,
       kind: 'pglite',
@@ -78,7 +107,13 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   const pool = new pg.default.Pool({ connectionString: url, max: 10 });
   const db = drizzle(pool);
   try {
-    await migrate(db, { migrationsFolder: migrationsFolder() });
+    for (const set of migrationSets()) {
+      await migrate(db, {
+        migrationsFolder: set.folder,
+        migrationsSchema: 'drizzle',
+        migrationsTable: set.table,
+      });
+    }
   } catch (error) {
     await pool.end();
     throw error;
