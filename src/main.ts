@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
+import { createSales, type SalesApp } from './sales/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
@@ -15,6 +16,7 @@ export interface RunningTandem {
   database: DatabaseHandle;
   tenant: TenantBootstrap;
   directory: DirectoryApp;
+  sales: SalesApp;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const directory = await createDirectory({ db: database.db, config, secrets });
+    const sales = await createSales({ db: database.db, config, feed: directory.feed });
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
@@ -47,6 +50,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     });
     // Each app registers in its own encapsulated scope: its authenticator and error shape stay its own.
     await server.register(async (scope) => directory.registerRoutes(scope));
+    await server.register(async (scope) => sales.registerRoutes(scope));
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -60,12 +64,14 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       database,
       tenant: directory.tenant,
       directory,
+      sales,
       close() {
         closing ??= (async () => {
           try {
             await server.close();
           } finally {
             directory.close();
+            await sales.close();
             await database.close();
           }
         })();
