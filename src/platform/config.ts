@@ -27,6 +27,8 @@ export interface Config {
   /** Token lifetime in seconds. */
   tokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** The local (base) currency's ISO code (TANDEM_LCY): the ERP's LCY and Sales' base currency. */
+  lcy: string;
 }
 
 /** Known SKU names, so TANDEM_LICENCES can say just `PART:SEATS`. */
@@ -93,8 +95,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || 'info',
     tokenTtlSeconds: intFromEnv(env, 'TANDEM_TOKEN_TTL', 3600),
     sessionTtlSeconds: intFromEnv(env, 'TANDEM_SESSION_TTL', 8 * 3600),
+    companyName: env.TANDEM_COMPANY_NAME || 'CRONUS USA, Inc.',
+    localCurrency: (env.TANDEM_LCY || 'USD').toUpperCase(),
+    lcy: (env.TANDEM_LCY || 'USD').toUpperCase(),
     ...overrides,
   };
+  if (!/^[A-Z]{3}$/.test(config.lcy)) {
+    throw new ConfigError(`TANDEM_LCY "${config.lcy}" is not an ISO 4217 currency code (e.g. USD, EUR).`);
+  }
+  if (!/^[A-Z]{3}$/.test(config.localCurrency)) {
+    throw new ConfigError(`TANDEM_LCY must be an ISO 4217 currency code such as USD, got "${config.localCurrency}".`);
+  }
+  if (config.companyName.length > 30) {
+    throw new ConfigError(`TANDEM_COMPANY_NAME must be at most 30 characters, got ${config.companyName.length}.`);
+  }
   if (!config.adminUpn.endsWith(`@${config.tenantDomain}`)) {
     throw new ConfigError(`TANDEM_ADMIN_UPN must be in the tenant domain ${config.tenantDomain}.`);
   }

@@ -3,15 +3,20 @@ import type { DirectoryFeed } from '../directory/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import type { SalesContext } from './context.js';
+import { bootstrapSales } from './first-start.js';
+import { startProvisioning } from './provisioning.js';
+import { registerSignInCheck } from './sign-in-check.js';
 import { registerWebApi } from './webapi/index.js';
 
 export type { SalesContext } from './context.js';
+export type { SalesCaller } from './security/caller.js';
+export { INTEGRATION_SOLUTION } from './integration-solution.js';
 
 export interface SalesApp {
   context: SalesContext;
   /** Registers the Sales routes (Web API, admin endpoints) in the scope given. */
   registerRoutes(scope: FastifyInstance): Promise<void>;
-  /** Stops background work (user provisioning). */
+  /** Stops background work (user provisioning) and removes the sign-in check. */
   close(): Promise<void>;
 }
 
@@ -22,11 +27,17 @@ export async function createSales(deps: {
   feed: DirectoryFeed;
 }): Promise<SalesApp> {
   const context: SalesContext = { ...deps };
+  await bootstrapSales(context);
+  const provisioning = startProvisioning(context);
+  const removeSignInCheck = registerSignInCheck(context);
   return {
     context,
     async registerRoutes(scope) {
       await registerWebApi(scope, context);
     },
-    async close() {},
+    async close() {
+      removeSignInCheck();
+      await provisioning.stop();
+    },
   };
 }
