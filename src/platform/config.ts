@@ -27,6 +27,10 @@ export interface Config {
   /** Token lifetime in seconds. */
   tokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** The ERP's company created on first start (TANDEM_COMPANY_NAME, at most 30 characters). */
+  companyName: string;
+  /** The ERP's local currency (TANDEM_LCY). */
+  localCurrency: string;
   /** The local (base) currency's ISO code (TANDEM_LCY): the ERP's LCY and Sales' base currency. */
   lcy: string;
 }
