@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
+import { createErp, type ErpApp } from './erp/index.js';
 import { createSales, type SalesApp } from './sales/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
@@ -17,6 +18,7 @@ export interface RunningTandem {
   tenant: TenantBootstrap;
   directory: DirectoryApp;
   sales: SalesApp;
+  erp: ErpApp;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const directory = await createDirectory({ db: database.db, config, secrets });
+    const erp = await createErp({ db: database.db, config, feed: directory.feed });
     const sales = await createSales({ db: database.db, config, feed: directory.feed });
     const server = await createHttpServer({
       logLevel: config.logLevel,
@@ -50,6 +53,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     });
     // Each app registers in its own encapsulated scope: its authenticator and error shape stay its own.
     await server.register(async (scope) => directory.registerRoutes(scope));
+    await server.register(async (scope) => erp.registerRoutes(scope));
     await server.register(async (scope) => sales.registerRoutes(scope));
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
@@ -65,11 +69,13 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       tenant: directory.tenant,
       directory,
       sales,
+      erp,
       close() {
         closing ??= (async () => {
           try {
             await server.close();
           } finally {
+            erp.close();
             directory.close();
             await sales.close();
             await database.close();

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { Transaction } from '../../platform/db/database.js';
+import { normaliseError } from '../../platform/http/normalise-error.js';
+import type { Caller } from '../context.js';
+import { erpError } from '../errors.js';
+import { lockCompanyWrites } from '../write-lock.js';
+import { bcErrorBody } from './bc-errors.js';
+import { API_ROOTS, dispatch, type DispatchDeps, type ErpResponse } from './dispatch.js';
+
+/**
+ * OData JSON batch (`POST /api/v2.0/$batch`), as Business Central takes it: up to 100 requests, run
+ * in order. Without `Isolation: snapshot` each request stands alone (its own transaction) and a
+ * request whose `dependsOn` failed is not run (424). With it the batch is one transaction: every
+ * company the writes name is locked first (in a fixed order, like any writer), and the first failure
+ * rolls everything back, so the other requests answer 424 and nothing is written.
+ */
+
+export const MAX_BATCH_REQUESTS = 100;
+
+const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+const batchBody = z.strictObject({
+  requests: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(100),
+        method: z
+          .string()
+          .transform((m) => m.toUpperCase())
+          .pipe(z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'])),
+        url: z.string().min(1).max(8192),
+        headers: z.record(z.string(), z.string()).optional(),
+        body: z.unknown().optional(),
+        dependsOn: z.array(z.string()).optional(),
+        atomicityGroup: z.string().optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH_REQUESTS),
+});
+
+type BatchRequest = z.infer<typeof batchBody>['requests'][number];
+
+export interface BatchResponseItem {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** Resolves a request URL of a batch: absolute, server-relative, or relative to /api/v2.0/. */
+export function resolveBatchUrl(url: string): string {
+  if (/^https?:\/\//i.test(url)) {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  }
+  if (url.startsWith('/')) return url;
+  return API_ROOTS.v2 + url;
+}
+
+function parseBatch(body: unknown): BatchRequest[] {
+  const parsed = batchBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw erpError(
+      'BadRequest',
+      'BadRequest',
+      `Invalid $batch request body at ${issue.path.join('.') || 'body'}: ${issue.message}. Send {"requests":[{"id","method","url","headers","body"}]} with 1 to ${MAX_BATCH_REQUESTS} requests.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const request of parsed.data.requests) {
+    if (seen.has(request.id))
+      throw erpError(
+        'BadRequest',
+        'BadRequest',
+        `Request id '${request.id}' appears twice in the $batch; ids must be unique.`,
+      );
+    for (const dep of request.dependsOn ?? [])
+      if (!seen.has(dep))
+        throw erpError(
+          'BadRequest',
+          'BadRequest',
+          `Request '${request.id}' depends on '${dep}', which is not an earlier request of the $batch.`,
+        );
+    seen.add(request.id);
+  }
+  return parsed.data.requests;
+}
+
+function errorItem(id: string, error: unknown, correlationId: string): BatchResponseItem {
+  const appError = normaliseError(error);
+  return {
+    id,
+    status: appError.status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: bcErrorBody(appError, correlationId),
+  };
+}
+
+function lowerHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function item(id: string, response: ErpResponse): BatchResponseItem {
+  return {
+    id,
+    status: response.status,
+    headers: response.headers,
+    ...(response.body === undefined ? {} : { body: response.body }),
+  };
+}
+
+class RollBack extends Error {}
+
+export async function runBatch(
+  deps: DispatchDeps,
+  caller: Caller,
+  body: unknown,
+  options: { atomic: boolean; correlationId: string },
+): Promise<{ responses: BatchResponseItem[] }> {
+  const requests = parseBatch(body);
+  const run = (request: BatchRequest, tx?: Transaction) =>
+    dispatch(
+      deps,
+      caller,
+      {
+        method: request.method,
+        url: resolveBatchUrl(request.url),
+        headers: lowerHeaders(request.headers),
+        body: request.body,
+      },
+      tx,
+    );
+
+  if (!options.atomic) {
+    const responses: BatchResponseItem[] = [];
+    const failed = new Set<string>();
+    for (const request of requests) {
+      const blocker = (request.dependsOn ?? []).find((d) => failed.has(d));
+      if (blocker) {
+        failed.add(request.id);
+        responses.push(
+          errorItem(
+            request.id,
+            erpError(
+              'Conflict',
+              'Application_DialogException',
+              `Not run: request '${blocker}', which this request depends on, failed.`,
+            ),
+            `${options.correlationId}/${request.id}`,
+          ),
+        );
+        responses[responses.length - 1]!.status = 424;
+        continue;
+      }
+      try {
+        responses.push(item(request.id, await run(request)));
+      } catch (error) {
+        failed.add(request.id);
+        responses.push(errorItem(request.id, error, `${options.correlationId}/${request.id}`));
+      }
+    }
+    return { responses };
+  }
+
+  let failure: { index: number; response: BatchResponseItem } | undefined;
+  let results: BatchResponseItem[] = [];
+  try {
+    await deps.ctx.db.transaction(async (tx) => {
+      const companies = new Set<string>();
+      for (const request of requests)
+        if (request.method !== 'GET') {
+          const match = new RegExp(`companies(?:\\(|%28)(${GUID})`, 'i').exec(request.url);
+          if (match) companies.add(match[1]!.toLowerCase());
+        }
+      await lockCompanyWrites(tx, [...companies]);
+      for (const [index, request] of requests.entries()) {
+        try {
+          results.push(item(request.id, await run(request, tx)));
+        } catch (error) {
+          failure = {
+            index,
+            response: errorItem(request.id, error, `${options.correlationId}/${request.id}`),
+          };
+          throw new RollBack();
+        }
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+  }
+  if (!failure) return { responses: results };
+  const failedId = requests[failure.index]!.id;
+  results = requests.map((request, index) =>
+    index === failure!.index
+      ? failure!.response
+      : {
+          ...errorItem(
+            request.id,
+            erpError(
+              'Conflict',
+              'Application_DialogException',
+              `Rolled back: request '${failedId}' of this atomic batch (Isolation: snapshot) failed, so no request of the batch was applied.`,
+            ),
+            `${options.correlationId}/${request.id}`,
+          ),
+          status: 424,
+        },
+  );
+  return { responses: results };
+}
