@@ -5,6 +5,8 @@ import type { Database } from '../platform/db/database.js';
 import type { SalesContext } from './context.js';
 import { bootstrapSales } from './first-start.js';
 import { startProvisioning } from './provisioning.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { createSalesTokenVerifier } from './security/authenticate.js';
 import { registerSignInCheck } from './sign-in-check.js';
 import { registerWebApi } from './webapi/index.js';
 
@@ -26,7 +28,7 @@ export async function createSales(deps: {
   config: Config;
   feed: DirectoryFeed;
 }): Promise<SalesApp> {
-  const context: SalesContext = { ...deps };
+  const context: SalesContext = { ...deps, verifyToken: createSalesTokenVerifier(deps.config) };
   await bootstrapSales(context);
   const provisioning = startProvisioning(context);
   const removeSignInCheck = registerSignInCheck(context);
@@ -34,6 +36,7 @@ export async function createSales(deps: {
     context,
     async registerRoutes(scope) {
       await registerWebApi(scope, context);
+      await registerAdminRoutes(scope, context);
     },
     async close() {
       removeSignInCheck();
