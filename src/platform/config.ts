@@ -33,6 +33,12 @@ export interface Config {
   localCurrency: string;
   /** The local (base) currency's ISO code (TANDEM_LCY): the ERP's LCY and Sales' base currency. */
   lcy: string;
+  /** Sales Web API service protection, per user: requests allowed in the sliding window (TANDEM_SALES_REQUEST_LIMIT). */
+  salesRequestLimit: number;
+  /** Sales Web API service protection: concurrent requests per user (TANDEM_SALES_CONCURRENCY_LIMIT). */
+  salesConcurrencyLimit: number;
+  /** Sales Web API service protection: length of the sliding window in seconds (TANDEM_SALES_WINDOW_SECONDS). */
+  salesWindowSeconds: number;
 }
 
 /** Known SKU names, so TANDEM_LICENCES can say just `PART:SEATS`. */
@@ -102,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     companyName: env.TANDEM_COMPANY_NAME || 'CRONUS USA, Inc.',
     localCurrency: (env.TANDEM_LCY || 'USD').toUpperCase(),
     lcy: (env.TANDEM_LCY || 'USD').toUpperCase(),
+    salesRequestLimit: intFromEnv(env, 'TANDEM_SALES_REQUEST_LIMIT', 6000),
+    salesConcurrencyLimit: intFromEnv(env, 'TANDEM_SALES_CONCURRENCY_LIMIT', 52),
+    salesWindowSeconds: intFromEnv(env, 'TANDEM_SALES_WINDOW_SECONDS', 300),
     ...overrides,
   };
   if (!/^[A-Z]{3}$/.test(config.lcy)) {
@@ -112,6 +121,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (config.companyName.length > 30) {
     throw new ConfigError(`TANDEM_COMPANY_NAME must be at most 30 characters, got ${config.companyName.length}.`);
+  }
+  for (const [name, value] of [
+    ['TANDEM_SALES_REQUEST_LIMIT', config.salesRequestLimit],
+    ['TANDEM_SALES_CONCURRENCY_LIMIT', config.salesConcurrencyLimit],
+    ['TANDEM_SALES_WINDOW_SECONDS', config.salesWindowSeconds],
+  ] as const) {
+    if (value < 1) throw new ConfigError(`${name} must be at least 1, got ${value}.`);
   }
   if (!config.adminUpn.endsWith(`@${config.tenantDomain}`)) {
     throw new ConfigError(`TANDEM_ADMIN_UPN must be in the tenant domain ${config.tenantDomain}.`);
