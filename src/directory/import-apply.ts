@@ -14,6 +14,7 @@ import { derivedTemporaryPassword, newPasswordSeed } from './import-passwords.js
 import { isIsoCountryCode } from './iso-countries.js';
 import { imports } from './schema.js';
 import { findSku, reserveSeats, type SkuRow } from './seats.js';
+import { lockDirectoryWrites } from './write-lock.js';
 
 export interface ApplyOptions {
   /** Sign-in status of the users created (M365's "sign-in status"); default true. */
@@ -30,12 +31,22 @@ export interface ApplyResult extends ImportResultCounts {
   id: string;
 }
 
-/** Rows (not yet decided) in this import. */
+/**
+ * Outcomes of staged rows. Only 'updated' and 'failed' are written: a valid row still without an
+ * outcome once the import is applied was created. Writing 'created' too would rewrite every staged
+ * row (jsonb and all) of a 100,000-user file for no information — ~3 s of a 100k apply on PGlite.
+ */
+/** Valid rows not yet excluded or marked 'updated': before the decision pending, after it created. */
 const PENDING = sql`r.valid and r.outcome is null`;
+/** Rows applied to users: created or updated. */
+const APPLIED = sql`r.valid and (r.outcome is null or r.outcome = 'updated')`;
 /** How many offending rows a refusal message names. */
 const ROWS_NAMED = 10;
-/** Rows per statement when inserting the created users with their password hashes. */
-const INSERT_CHUNK = 20000;
+/**
+ * Rows per statement when inserting the created users with their password hashes: one statement
+ * for the usual file, chunks only to bound the size of one parameter array.
+ */
+const INSERT_CHUNK = 50000;
 
 function rowsList(rows: number[], total: number): string {
   return rows.join(', ') + (total > rows.length ? ` and ${total - rows.length} more` : '');
@@ -146,6 +157,11 @@ export async function applyImport(
 
     const sku: SkuRow | undefined = options.licence ? await findSku(tx, options.licence) : undefined;
 
+    // The directory write lock before any decision: no other transaction can create or change a user
+    // between deciding created/updated here and writing below (triggers would take it at the first
+    // write anyway; reserveSeats takes it too, and it is re-entrant).
+    await lockDirectoryWrites(tx);
+
     await tx.execute(sql`
       update directory.import_rows r set outcome = 'failed'
       where r.import_id = ${importId} and not r.valid`);
@@ -168,12 +184,12 @@ export async function applyImport(
       });
     }
 
-    // Decide created vs updated once, under the transaction, so a user created meanwhile is updated.
+    // Decide created vs updated once, under the write lock: rows whose user exists become 'updated';
+    // the rest stay pending and are the users created below (see PENDING).
     await tx.execute(sql`
-      update directory.import_rows r
-      set outcome = case when exists (select 1 from directory.users u where u.user_principal_name = r.user_principal_name)
-                         then 'updated' else 'created' end
-      where r.import_id = ${importId} and ${PENDING}`);
+      update directory.import_rows r set outcome = 'updated'
+      where r.import_id = ${importId} and ${PENDING}
+        and exists (select 1 from directory.users u where u.user_principal_name = r.user_principal_name)`);
 
     let seatsNeeded = 0;
     if (sku) {
@@ -181,7 +197,7 @@ export async function applyImport(
         tx,
         sql`select count(*)::int as n from directory.import_rows r
             left join directory.users u on u.user_principal_name = r.user_principal_name
-            where r.import_id = ${importId} and r.outcome in ('created', 'updated')
+            where r.import_id = ${importId} and ${APPLIED}
               and (u.id is null or not exists (
                 select 1 from directory.user_licences l where l.user_id = u.id and l.sku_id = ${sku.id}))`,
       );
@@ -194,19 +210,21 @@ export async function applyImport(
     const seed = newPasswordSeed();
     const createdRows = await queryRows<{ row_number: number; has_password: boolean }>(
       tx,
-      sql`select row_number, (fields ? 'passwordHash') as has_password from directory.import_rows
-          where import_id = ${importId} and outcome = 'created' order by row_number`,
+      sql`select r.row_number, (r.fields ? 'passwordHash') as has_password from directory.import_rows r
+          where r.import_id = ${importId} and ${PENDING} order by r.row_number`,
     );
     for (let i = 0; i < createdRows.length; i += INSERT_CHUNK) {
-      const chunk = createdRows.slice(i, i + INSERT_CHUNK).map((r) => ({
-        n: r.row_number,
-        h: r.has_password
+      const chunk = createdRows.slice(i, i + INSERT_CHUNK);
+      // Two flat arrays through unnest: far cheaper to send and read than a JSON document per chunk.
+      const rowNumbers = chunk.map((r) => r.row_number);
+      const hashes = chunk.map((r) =>
+        r.has_password
           ? null
           : hashGeneratedSecret(
               derivedTemporaryPassword(seed, importId, r.row_number),
               ctx.generatedSecretKey,
             ),
-      }));
+      );
       await tx.execute(sql`
         insert into directory.users (
           user_principal_name, first_name, last_name, display_name, job_title, department, office_number,
@@ -218,7 +236,7 @@ export async function applyImport(
                coalesce(${usage}::text, f->>'usageLocation', f->>'countryCode'),
                ${signInAllowed}::boolean and not coalesce((f->>'signInBlocked')::boolean, false),
                coalesce(f->>'passwordHash', p.h), true, ${actor.id}::uuid, now()
-        from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as p(n int, h text)
+        from unnest(${sql.param(rowNumbers)}::int[], ${sql.param(hashes)}::text[]) as p(n, h)
         join directory.import_rows r on r.import_id = ${importId} and r.row_number = p.n
         cross join lateral (select r.fields as f) x`);
     }
@@ -259,7 +277,7 @@ export async function applyImport(
               insert into directory.user_licences (user_id, sku_id, assigned_by)
               select u.id, ${sku.id}::uuid, ${actor.id}::uuid from directory.import_rows r
               join directory.users u on u.user_principal_name = r.user_principal_name
-              where r.import_id = ${importId} and r.outcome in ('created', 'updated')
+              where r.import_id = ${importId} and ${APPLIED}
               on conflict do nothing returning 1)
             select count(*)::int as n from ins`,
       );
@@ -275,10 +293,10 @@ export async function applyImport(
 
     const [counts] = await queryRows<{ created: number; updated: number; failed: number }>(
       tx,
-      sql`select count(*) filter (where outcome = 'created')::int as created,
-                 count(*) filter (where outcome = 'updated')::int as updated,
-                 count(*) filter (where outcome = 'failed')::int as failed
-          from directory.import_rows where import_id = ${importId}`,
+      sql`select count(*) filter (where ${PENDING})::int as created,
+                 count(*) filter (where r.outcome = 'updated')::int as updated,
+                 count(*) filter (where r.outcome = 'failed')::int as failed
+          from directory.import_rows r where r.import_id = ${importId}`,
     );
     const outcome: ImportResultCounts = {
       created: counts?.created ?? 0,

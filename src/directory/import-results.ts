@@ -69,10 +69,12 @@ export async function takeImportResults(
     for (;;) {
       const page = await queryRows<ResultRow>(
         ctx.db,
-        sql`select r.row_number, r.user_principal_name, r.fields->>'displayName' as display_name, r.outcome,
+        // A valid row without an outcome was created (apply writes only 'updated' and 'failed').
+        sql`select r.row_number, r.user_principal_name, r.fields->>'displayName' as display_name,
+                   coalesce(r.outcome, case when r.valid then 'created' end) as outcome,
                    (r.fields ? 'passwordHash') as has_password,
                    -- CASE keeps the problem lookup to failed rows: 100,000 created rows cost nothing here.
-                   case when r.outcome is distinct from 'created' and r.outcome is distinct from 'updated' then
+                   case when r.outcome = 'failed' or not r.valid then
                      (select string_agg(p."column" || ': ' || p.message, '; ' order by p.seq)
                         from directory.import_problems p
                         where p.import_id = r.import_id and p.row_number = r.row_number) end as problems

@@ -201,7 +201,10 @@ export const importRows = directory.table(
     /** The row's fields by column key (firstName, displayName, …), cleaned. */
     fields: jsonb('fields').notNull(),
     valid: boolean('valid').notNull(),
-    /** 'created' | 'updated' | 'failed' after apply. */
+    /**
+     * 'updated' | 'failed' after apply; a valid row left null was created (not written, so applying
+     * a file of new users does not rewrite every staged row).
+     */
     outcome: text('outcome'),
     /** Sealed temporary password for created users, wiped once the results file is taken. */
     temporaryPasswordSealed: text('temporary_password_sealed'),

@@ -107,10 +107,19 @@ export async function registerImportsRoutes(root: FastifyInstance, ctx: Director
         const actor = requireDirectoryRole(request, 'user_administrator');
         const body = request.body as Readable | undefined;
         const source: AsyncIterable<Buffer> = body instanceof Readable ? body : Readable.from([]);
-        const summary = await stageImport(ctx, actor, source, {
-          fileName: request.query.fileName,
-          dryRun: request.query.dryRun,
-        });
+        let summary;
+        try {
+          summary = await stageImport(ctx, actor, source, {
+            fileName: request.query.fileName,
+            dryRun: request.query.dryRun,
+          });
+        } catch (error) {
+          // A file refused part-way (junk, too many problems) leaves the rest of the body unread; the
+          // connection would then stay busy until it times out (and hold up a graceful shutdown).
+          // Discard the rest so the connection finishes the request and can be reused or closed.
+          if (body instanceof Readable && !body.readableEnded) body.removeAllListeners('readable').resume();
+          throw error;
+        }
         return reply.status(201).header('location', `/directory/imports/${summary.id}`).send(summary);
       },
     );
