@@ -230,6 +230,53 @@ describe('Sales admin API (/sales/admin)', () => {
     expect(byName['System Customizer']!.privileges['role']!['Write']).toBe('None');
   });
 
+  it('lets only a System Administrator create roles or change their privileges (not a System Customizer)', async () => {
+    const cat = await salesUserId('cat@contoso.com');
+    await call(admin, 'POST', '/sales/admin/users/roles', {
+      systemUserIds: [cat],
+      roleNames: ['System Customizer'],
+      action: 'assign',
+    });
+    const customizer = await userHeaders('cat@contoso.com');
+    const privileges = [{ table: 'account', right: 'Read', depth: 'Organization' }];
+    const refused = await call(customizer, 'POST', '/sales/admin/roles', {
+      name: 'Account Auditor',
+      privileges,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(
+      /prvCreateRole.*Only a System Administrator may create, change or assign security roles/,
+    );
+
+    const created = await call(admin, 'POST', '/sales/admin/roles', { name: 'Account Auditor', privileges });
+    expect(created.status).toBe(201);
+    const roleId = created.body.roleid as string;
+    const edit = await call(customizer, 'PUT', `/sales/admin/roles/${roleId}/privileges`, { privileges: [] });
+    expect(edit.status).toBe(403);
+    expect(edit.body.detail).toContain('prvWriteRole');
+    const grown = [...privileges, { table: 'contact', right: 'Read', depth: 'BusinessUnit' }];
+    expect(
+      (await call(admin, 'PUT', `/sales/admin/roles/${roleId}/privileges`, { privileges: grown })).status,
+    ).toBe(204);
+    const matrix = await call(admin, 'GET', '/sales/admin/roles');
+    const auditor = (
+      matrix.body.value as Array<{ name: string; privileges: Record<string, Record<string, string>> }>
+    ).find((r) => r.name === 'Account Auditor');
+    expect(auditor!.privileges['contact']!['Read']).toBe('BusinessUnit');
+    expect(
+      (await call(admin, 'POST', '/sales/admin/roles', { name: 'Account Auditor', privileges })).status,
+    ).toBe(409);
+
+    const sysAdmin = (matrix.body.value as Array<{ name: string; roleid: string }>).find(
+      (r) => r.name === 'System Administrator',
+    );
+    const frozen = await call(admin, 'PUT', `/sales/admin/roles/${sysAdmin!.roleid}/privileges`, {
+      privileges: [],
+    });
+    expect(frozen.status).toBe(400);
+    expect(frozen.body.detail).toMatch(/cannot be changed/);
+  });
+
   it('imports the integration solution (201), then reports it unchanged (200) and lists it', async () => {
     const first = await call(admin, 'POST', '/sales/admin/solutions', INTEGRATION_SOLUTION);
     expect(first.status).toBe(201);
