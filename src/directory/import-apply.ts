@@ -278,7 +278,10 @@ export async function applyImport(
               select u.id, ${sku.id}::uuid, ${actor.id}::uuid from directory.import_rows r
               join directory.users u on u.user_principal_name = r.user_principal_name
               where r.import_id = ${importId} and ${APPLIED}
-              on conflict do nothing returning 1)
+                -- NOT EXISTS, not ON CONFLICT: exact under the write lock, and a plain insert skips the
+                -- speculative-insertion work ON CONFLICT does for each of 100,000 rows.
+                and not exists (select 1 from directory.user_licences l where l.user_id = u.id and l.sku_id = ${sku.id}::uuid)
+              returning 1)
             select count(*)::int as n from ins`,
       );
       licensed = inserted?.n ?? 0;
