@@ -216,9 +216,14 @@ export async function checkBody(
     const attribute = entity.writable.find((a) => a.name === name);
     if (!attribute) {
       const known = entity.definition.properties.find((p) => p.name === name);
-      if (known) continue; // read-only attributes a client sends back unchanged (createdon, versionnumber, _x_value)
+      // Read-only attributes a client sends back unchanged (createdon, versionnumber) are ignored; a
+      // lookup value is not, since writing it would silently do nothing: it needs @odata.bind.
+      if (known && !/^_.+_value$/.test(name)) continue;
       const lookup = entity.lookups.find(
-        (l) => l.attribute === name || l.targets.some((t) => t.navigation === name),
+        (l) =>
+          l.attribute === name ||
+          `_${l.attribute}_value` === name ||
+          l.targets.some((t) => t.navigation === name),
       );
       throw new DataverseError(
         'BadRequest',
