@@ -93,6 +93,8 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
 });
+// The machine is often shared: the load average before and after the timed phases goes in the output.
+const loadBefore = os.loadavg();
 const startStarted = performance.now();
 const running = await startTandem(config, { log: false });
 const startMs = performance.now() - startStarted;
@@ -161,6 +163,8 @@ try {
   console.log(
     `file: ${ROWS.toLocaleString('en-US')} users, ${(size / 2 ** 20).toFixed(1)} MiB (generated in ${fmt(generateMs)})`,
   );
+  const load = (l) => l.map((x) => x.toFixed(2)).join(', ');
+  console.log(`load average (1, 5, 15 min): before ${load(loadBefore)}; after ${load(os.loadavg())}`);
   console.log(`server start (not counted): ${fmt(startMs)}; token: ${fmt(timings.token)}`);
   console.log(`upload + verify: ${fmt(timings.uploadVerify)}`);
   console.log(`apply (create users + assign ${SKU}): ${fmt(timings.apply)}`);
