@@ -279,20 +279,15 @@ export async function createRecord(
 ): Promise<string> {
   const input = parseInput(entity, body);
   const keyKey = keyColumnKey(entity);
-  let key = (input.values[keyKey] as string | undefined) ?? '';
-  if (key === '') {
-    if (!entity.numberSeries)
-      throw erpError(
-        'BadRequest',
-        'BadRequest_RequiredParamNotProvided',
-        `Field '${entity.keyField}' must not be blank or empty: every ${entity.caption} needs a ${entity.keyField}.`,
-        { problems: [{ field: entity.keyField, message: 'required' }] },
-      );
-    // Numbers someone entered by hand may already sit ahead in the series: skip them, as BC does not.
-    do key = await nextNumber(tx, companyId, entity.numberSeries);
-    while (await keyTaken(tx, entity, companyId, key));
-    input.values[keyKey] = key;
-  } else if (await keyTaken(tx, entity, companyId, key)) throw duplicateKey(entity, key);
+  const given = (input.values[keyKey] as string | undefined) ?? '';
+  if (given === '' && !entity.numberSeries)
+    throw erpError(
+      'BadRequest',
+      'BadRequest_RequiredParamNotProvided',
+      `Field '${entity.keyField}' must not be blank or empty: every ${entity.caption} needs a ${entity.keyField}.`,
+      { problems: [{ field: entity.keyField, message: 'required' }] },
+    );
+  if (given !== '' && (await keyTaken(tx, entity, companyId, given))) throw duplicateKey(entity, given);
   if (input.id) {
     const [clash] = await tx
       .select({ id: entity.table.id })
@@ -305,18 +300,27 @@ export async function createRecord(
         `A ${entity.caption} with id ${input.id} already exists. Leave id out to get a new one.`,
       );
   }
+  if (given === '') input.values[keyKey] = await nextNumber(tx, companyId, entity.numberSeries!);
   await entity.check?.({ tx, companyId, values: input.values, given: input.given });
   stripVirtual(input.values);
-  const [row] = await tx
-    .insert(entity.table as PgTable)
-    .values({
-      ...input.values,
-      ...(input.id ? { id: input.id } : {}),
-      companyId,
-      modifiedBy: actorId,
-    } as never)
-    .returning({ id: entity.table.id });
-  return (row as { id: string }).id;
+  for (;;) {
+    // A number drawn from the series may already have been entered by hand: the unique index says
+    // so (no row inserted), and the next number is drawn. A number given by the caller was checked.
+    const rows = await tx
+      .insert(entity.table as PgTable)
+      .values({
+        ...input.values,
+        ...(input.id ? { id: input.id } : {}),
+        companyId,
+        modifiedBy: actorId,
+      } as never)
+      .onConflictDoNothing()
+      .returning({ id: entity.table.id });
+    const row = rows[0] as { id: string } | undefined;
+    if (row) return row.id;
+    if (given !== '') throw duplicateKey(entity, given);
+    input.values[keyKey] = await nextNumber(tx, companyId, entity.numberSeries!);
+  }
 }
 
 /** Applies a PATCH body to a record after checking its ETag. */

@@ -3,14 +3,14 @@ import type { Transaction } from '../../platform/db/database.js';
 import { normaliseError } from '../../platform/http/normalise-error.js';
 import type { Caller } from '../context.js';
 import { erpError } from '../errors.js';
-import { lockCompanyWrites } from '../write-lock.js';
+import { inheritCompanyLocks, lockCompanyWrites } from '../write-lock.js';
 import { bcErrorBody } from './bc-errors.js';
 import { API_ROOTS, dispatch, type DispatchDeps, type ErpResponse } from './dispatch.js';
 
 /**
  * OData JSON batch (`POST /api/v2.0/$batch`), as Business Central takes it: up to 100 requests, run
- * in order. Without `Isolation: snapshot` each request stands alone (its own transaction) and a
- * request whose `dependsOn` failed is not run (424). With it the batch is one transaction: every
+ * in order. Without `Isolation: snapshot` each request stands alone (its own savepoint: a failure
+ * undoes that request only) and a request whose `dependsOn` failed is not run (424). With it the batch is one transaction: every
  * company the writes name is locked first (in a fixed order, like any writer), and the first failure
  * rolls everything back, so the other requests answer 424 and nothing is written.
  */
@@ -133,47 +133,58 @@ export async function runBatch(
       tx,
     );
 
-  if (!options.atomic) {
-    const responses: BatchResponseItem[] = [];
-    const failed = new Set<string>();
-    for (const request of requests) {
-      const blocker = (request.dependsOn ?? []).find((d) => failed.has(d));
-      if (blocker) {
-        failed.add(request.id);
-        responses.push(
-          errorItem(
-            request.id,
-            erpError(
-              'Conflict',
-              'Application_DialogException',
-              `Not run: request '${blocker}', which this request depends on, failed.`,
-            ),
-            `${options.correlationId}/${request.id}`,
-          ),
-        );
-        responses[responses.length - 1]!.status = 424;
-        continue;
-      }
-      try {
-        responses.push(item(request.id, await run(request)));
-      } catch (error) {
-        failed.add(request.id);
-        responses.push(errorItem(request.id, error, `${options.correlationId}/${request.id}`));
-      }
+  // Companies the writes name, locked first and in a fixed order, like any writer.
+  const companies = new Set<string>();
+  for (const request of requests)
+    if (request.method !== 'GET') {
+      const match = new RegExp(`companies(?:\\(|%28)(${GUID})`, 'i').exec(request.url);
+      if (match) companies.add(match[1]!.toLowerCase());
     }
-    return { responses };
+
+  if (!options.atomic) {
+    // Independent requests, but one commit: each request runs in its own savepoint, so a failure
+    // undoes only that request, and the batch pays for one commit instead of a hundred.
+    return deps.ctx.db.transaction(async (tx) => {
+      await lockCompanyWrites(tx, [...companies]);
+      const responses: BatchResponseItem[] = [];
+      const failed = new Set<string>();
+      for (const request of requests) {
+        const blocker = (request.dependsOn ?? []).find((d) => failed.has(d));
+        if (blocker) {
+          failed.add(request.id);
+          responses.push({
+            ...errorItem(
+              request.id,
+              erpError(
+                'Conflict',
+                'Application_DialogException',
+                `Not run: request '${blocker}', which this request depends on, failed.`,
+              ),
+              `${options.correlationId}/${request.id}`,
+            ),
+            status: 424,
+          });
+          continue;
+        }
+        try {
+          const response = await tx.transaction((savepoint) => {
+            inheritCompanyLocks(tx, savepoint);
+            return run(request, savepoint);
+          });
+          responses.push(item(request.id, response));
+        } catch (error) {
+          failed.add(request.id);
+          responses.push(errorItem(request.id, error, `${options.correlationId}/${request.id}`));
+        }
+      }
+      return { responses };
+    });
   }
 
   let failure: { index: number; response: BatchResponseItem } | undefined;
   let results: BatchResponseItem[] = [];
   try {
     await deps.ctx.db.transaction(async (tx) => {
-      const companies = new Set<string>();
-      for (const request of requests)
-        if (request.method !== 'GET') {
-          const match = new RegExp(`companies(?:\\(|%28)(${GUID})`, 'i').exec(request.url);
-          if (match) companies.add(match[1]!.toLowerCase());
-        }
       await lockCompanyWrites(tx, [...companies]);
       for (const [index, request] of requests.entries()) {
         try {
