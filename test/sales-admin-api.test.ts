@@ -292,6 +292,18 @@ describe('Sales admin API (/sales/admin)', () => {
     expect(list.body.value[0].manifest.columns.length).toBe(INTEGRATION_SOLUTION.columns.length);
   });
 
+  it('keeps an audit log of administrative actions, readable by a System Administrator only', async () => {
+    const log = await call(admin, 'GET', '/sales/admin/audit?top=500');
+    expect(log.status).toBe(200);
+    const actions = (log.body.value as Array<{ action: string; actorname: string }>).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['role.bulk-assign', 'systemuser.accessmode', 'role.create', 'solution.import']),
+    );
+    expect((log.body.value as Array<{ actorname: string }>)[0]!.actorname).toBe('admin@contoso.com');
+    const seller = await call(await userHeaders('ann@contoso.com'), 'GET', '/sales/admin/audit');
+    expect(seller.status).toBe(403);
+  });
+
   it('creates an application user that an application can then call with client credentials (rule A7)', async () => {
     const app = await directoryCall<{ id: string; appId: string; clientSecret: string }>(
       system,

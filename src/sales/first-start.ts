@@ -1,17 +1,34 @@
 import { eq, sql } from 'drizzle-orm';
 import type { SalesContext } from './context.js';
 import { currencyInfo } from './currencies.js';
-import { installRole } from './roles.js';
+import type { Transaction } from '../platform/db/database.js';
+import { installRole, privilegeRows } from './roles.js';
 import {
   businessunits,
   organization,
   roles,
+  roleprivileges,
   systemusers,
   SYSTEM_USER_ID,
   transactioncurrency,
 } from './schema.js';
-import { BUILT_IN_ROLES } from './security/role-definitions.js';
+import { BUILT_IN_ROLES, type RoleDefinition } from './security/role-definitions.js';
 import { lockSalesWrites } from './write-lock.js';
+
+/** Whether a stored role already holds exactly the definition's privileges. */
+async function sameGrants(tx: Transaction, roleId: string, definition: RoleDefinition): Promise<boolean> {
+  const stored = await tx
+    .select({ name: roleprivileges.privilegename, depth: roleprivileges.depth })
+    .from(roleprivileges)
+    .where(eq(roleprivileges.roleid, roleId));
+  const wanted = privilegeRows(roleId, definition.privileges);
+  const key = (rows: Array<{ name?: string; privilegename?: string; depth: string }>) =>
+    rows
+      .map((r) => `${r.name ?? r.privilegename}:${r.depth}`)
+      .sort()
+      .join(',');
+  return key(stored) === key(wanted);
+}
 
 /**
  * First start of Sales: the root business unit (named after the tenant), the SYSTEM user, the base
@@ -81,12 +98,14 @@ export async function bootstrapSales(ctx: SalesContext): Promise<void> {
     }
 
     const existing = await tx
-      .select({ key: roles.roletemplatekey })
+      .select({ roleid: roles.roleid, key: roles.roletemplatekey })
       .from(roles)
       .where(eq(roles.businessunitid, rootId));
-    const have = new Set(existing.map((r) => r.key));
     for (const definition of BUILT_IN_ROLES) {
-      if (have.has(definition.key)) continue;
+      const found = existing.find((r) => r.key === definition.key);
+      // Customisable roles are the administrator's once created; a role nobody may change (System
+      // Administrator) follows the code, so a new privilege reaches existing installations too.
+      if (found && (definition.iscustomizable || (await sameGrants(tx, found.roleid, definition)))) continue;
       await installRole(tx, definition, { solutionId: null, ismanaged: true, actorId: SYSTEM_USER_ID });
     }
   });

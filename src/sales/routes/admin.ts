@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../../platform/http/problem.js';
 import type { SalesContext } from '../context.js';
+import { registerAdminAuditRoutes } from './admin-audit.js';
 import { registerAdminRolesRoutes } from './admin-roles.js';
 import { registerAdminSolutionsRoutes } from './admin-solutions.js';
 import { registerAdminUsersRoutes } from './admin-users.js';
@@ -16,5 +17,6 @@ export async function registerAdminRoutes(scope: FastifyInstance, ctx: SalesCont
     await registerAdminUsersRoutes(admin, ctx);
     await registerAdminRolesRoutes(admin, ctx);
     await registerAdminSolutionsRoutes(admin, ctx);
+    await registerAdminAuditRoutes(admin, ctx);
   });
 }

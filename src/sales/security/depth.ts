@@ -78,6 +78,7 @@ export const SPECIAL_PRIVILEGES = [
   'prvDeleteSolution',
   'prvBulkEdit',
   'prvExportToExcel',
+  'prvReadAuditSummary',
 ] as const;
 
 /**

@@ -29,9 +29,20 @@ const ALL_TABLES = Object.keys(SECURED_TABLES) as SecuredTable[];
 const USER_OWNED: SecuredTable[] = ['account', 'contact', 'opportunity'];
 const ORG_OWNED: SecuredTable[] = ['transactioncurrency', 'product'];
 const DIRECTORY_TABLES: SecuredTable[] = ['systemuser', 'businessunit'];
-const CUSTOMIZATION: string[] = SPECIAL_PRIVILEGES.filter(
-  (p) => p !== 'prvBulkEdit' && p !== 'prvExportToExcel',
-);
+/** What System Customizer gets beyond data: solutions, tables and columns (not roles, not audit). */
+const CUSTOMIZATION: string[] = [
+  'prvImportCustomization',
+  'prvExportCustomization',
+  'prvPublishCustomization',
+  'prvCreateEntity',
+  'prvWriteEntity',
+  'prvCreateAttribute',
+  'prvWriteAttribute',
+  'prvReadSolution',
+  'prvCreateSolution',
+  'prvWriteSolution',
+  'prvDeleteSolution',
+];
 
 /**
  * The built-in roles, modelled on Dataverse's (power-platform/admin/database-security.md and
