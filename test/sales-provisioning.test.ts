@@ -2,7 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionNow } from '../src/sales/provisioning.js';
 import { rolesOfUser } from '../src/sales/roles.js';
-import { businessunits, organization, systemusers, transactioncurrency } from '../src/sales/schema.js';
+import {
+  businessunits,
+  organization,
+  provisioningState,
+  systemusers,
+  transactioncurrency,
+} from '../src/sales/schema.js';
 import { createDirectoryUser, directoryCall, systemUserOf } from './support/sales-users.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
@@ -147,6 +153,20 @@ describe('Sales user provisioning from the directory feed', () => {
       removeLicences: [],
     });
     expect(await systemUserOf(system, id)).toMatchObject({ accessmode: 0, islicensed: true });
+  });
+
+  it('reloads everything from scratch without rewriting unchanged users', async () => {
+    const ctx = system.running.sales.context;
+    await provisionNow(ctx);
+    const before = await ctx.db.select().from(systemusers);
+    await ctx.db.delete(provisioningState);
+    await provisionNow(ctx);
+    const after = await ctx.db.select().from(systemusers);
+    const version = (rows: typeof before) =>
+      Object.fromEntries(rows.map((r) => [r.systemuserid, `${r.versionnumber}:${r.isdisabled}`]));
+    expect(version(after)).toEqual(version(before));
+    const [state] = await ctx.db.select().from(provisioningState);
+    expect(state!.cursor).toBe(await ctx.feed.latestCursor());
   });
 
   it('provisions in the background, woken by directory changes', async () => {

@@ -1,17 +1,10 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DeletedUser, UserSnapshot } from '../directory/index.js';
-import type { Transaction } from '../platform/db/database.js';
+import { queryRows, type Transaction } from '../platform/db/database.js';
 import type { SalesContext } from './context.js';
 import { isSalesLicence } from './licences.js';
 import { rootBusinessUnitId } from './roles.js';
-import {
-  provisioningState,
-  roles,
-  systemuserroles,
-  systemusers,
-  SYSTEM_USER_ID,
-  ACCESS_MODE,
-} from './schema.js';
+import { ACCESS_MODE, provisioningState, systemusers, SYSTEM_USER_ID } from './schema.js';
 import { invalidateSecurityCache } from './security/privileges.js';
 import { SYSTEM_ADMINISTRATOR } from './security/role-definitions.js';
 import { lockSalesWrites } from './write-lock.js';
@@ -78,6 +71,29 @@ function nextAccessMode(current: number | undefined, licensed: boolean, admin: b
   return current;
 }
 
+/** Columns provisioning writes; an upsert updates exactly these (never the business unit). */
+const PROVISIONED = [
+  'domainname',
+  'internalemailaddress',
+  'fullname',
+  'firstname',
+  'lastname',
+  'title',
+  'mobilephone',
+  'address1_telephone1',
+  'accessmode',
+  'caltype',
+  'isdisabled',
+  'islicensed',
+  'disabledreason',
+] as const;
+
+/**
+ * Applies a page of snapshots set-based: one read of the existing rows, one upsert of the rows that
+ * change (unchanged users are not rewritten, so their versionnumber moves only on real changes) and
+ * one statement giving System Administrator to enabled Global administrators holding no role.
+ * Returns whether any role was given.
+ */
 async function applySnapshots(
   tx: Transaction,
   snapshots: Array<UserSnapshot | DeletedUser>,
@@ -93,93 +109,89 @@ async function applySnapshots(
       ),
     );
   const existing = new Map(existingRows.map((r) => [r.azureactivedirectoryobjectid!, r]));
+  const writes: SystemUserInsert[] = [];
+  const admins: string[] = [];
   let rootId: string | undefined;
-  let sysAdminRoleId: string | null | undefined;
-  let rolesChanged = false;
   for (const snapshot of snapshots) {
     const row = existing.get(snapshot.id);
     const desired = desiredState(snapshot, row);
     if (!desired) continue;
     const admin = !snapshot.deleted && snapshot.directoryRole === 'global_administrator';
-    const fields: Partial<SystemUserInsert> = {
+    if (admin && desired.enabled) admins.push(snapshot.id);
+    if (snapshot.deleted && !row) continue;
+    const accessmode = nextAccessMode(row?.accessmode, desired.licensed, admin);
+    const fields = {
+      ...(snapshot.deleted
+        ? pickProfile(row!)
+        : {
+            domainname: snapshot.userPrincipalName,
+            internalemailaddress: clip(snapshot.userPrincipalName, 100),
+            fullname: clip(snapshot.displayName, 200),
+            firstname: clip(snapshot.firstName, 64),
+            lastname: clip(snapshot.lastName, 64),
+            title: clip(snapshot.jobTitle, 128),
+            mobilephone: clip(snapshot.mobilePhone, 64),
+            address1_telephone1: clip(snapshot.officePhone, 64),
+          }),
+      accessmode,
+      caltype: accessmode === ACCESS_MODE.Administrative ? 1 : 0,
       isdisabled: !desired.enabled,
       islicensed: desired.licensed,
       disabledreason: desired.reason,
-      accessmode: nextAccessMode(row?.accessmode, desired.licensed, admin),
     };
-    if (!snapshot.deleted) {
-      Object.assign(fields, {
-        domainname: snapshot.userPrincipalName,
-        internalemailaddress: clip(snapshot.userPrincipalName, 100),
-        fullname: clip(snapshot.displayName, 200),
-        firstname: clip(snapshot.firstName, 64),
-        lastname: clip(snapshot.lastName, 64),
-        title: clip(snapshot.jobTitle, 128),
-        mobilephone: clip(snapshot.mobilePhone, 64),
-        address1_telephone1: clip(snapshot.officePhone, 64),
-      });
-    }
-    fields.caltype = fields.accessmode === ACCESS_MODE.Administrative ? 1 : 0;
-    let systemUserId: string;
-    if (row) {
-      const changed = (Object.keys(fields) as Array<keyof typeof fields>).some(
-        (k) => (fields[k] ?? null) !== ((row as Record<string, unknown>)[k] ?? null),
-      );
-      // Writing an unchanged row would bump its versionnumber and wake change tracking for nothing.
-      if (changed) {
-        await tx
-          .update(systemusers)
-          .set({ ...fields, modifiedby: SYSTEM_USER_ID })
-          .where(eq(systemusers.systemuserid, row.systemuserid));
-      }
-      systemUserId = row.systemuserid;
-    } else {
-      rootId ??= await rootBusinessUnitId(tx);
-      const [created] = await tx
-        .insert(systemusers)
-        .values({
-          ...(fields as Required<Pick<SystemUserInsert, 'domainname'>> & typeof fields),
-          azureactivedirectoryobjectid: snapshot.id,
-          businessunitid: rootId,
-          createdby: SYSTEM_USER_ID,
-          modifiedby: SYSTEM_USER_ID,
-        })
-        .returning({ id: systemusers.systemuserid, bu: systemusers.businessunitid });
-      systemUserId = created!.id;
-    }
-    if (admin && desired.enabled) {
-      // A Global administrator holding no role at all gets System Administrator (the tenant's way in).
-      const held = await tx
-        .select({ id: systemuserroles.roleid })
-        .from(systemuserroles)
-        .where(eq(systemuserroles.systemuserid, systemUserId))
-        .limit(1);
-      if (held.length === 0) {
-        const [user] = await tx
-          .select({ bu: systemusers.businessunitid })
-          .from(systemusers)
-          .where(eq(systemusers.systemuserid, systemUserId));
-        if (sysAdminRoleId === undefined) {
-          const [role] = await tx
-            .select({ id: roles.roleid })
-            .from(roles)
-            .where(
-              sql`${roles.roletemplatekey} = ${SYSTEM_ADMINISTRATOR} and ${roles.businessunitid} = ${user!.bu}`,
-            );
-          sysAdminRoleId = role?.id ?? null;
-        }
-        if (sysAdminRoleId) {
-          await tx
-            .insert(systemuserroles)
-            .values({ systemuserid: systemUserId, roleid: sysAdminRoleId, createdby: SYSTEM_USER_ID })
-            .onConflictDoNothing();
-          rolesChanged = true;
-        }
-        sysAdminRoleId = undefined;
-      }
-    }
+    if (row && PROVISIONED.every((k) => (fields[k] ?? null) === (row[k] ?? null))) continue;
+    rootId ??= await rootBusinessUnitId(tx);
+    writes.push({
+      ...fields,
+      azureactivedirectoryobjectid: snapshot.id,
+      businessunitid: row?.businessunitid ?? rootId,
+      createdby: SYSTEM_USER_ID,
+      modifiedby: SYSTEM_USER_ID,
+    });
   }
-  return rolesChanged;
+  if (writes.length > 0) {
+    await tx
+      .insert(systemusers)
+      .values(writes)
+      .onConflictDoUpdate({
+        target: systemusers.azureactivedirectoryobjectid,
+        set: {
+          ...Object.fromEntries(PROVISIONED.map((k) => [k, sql.raw(`excluded.${k}`)])),
+          modifiedby: SYSTEM_USER_ID,
+        },
+      });
+  }
+  if (admins.length === 0) return false;
+  // A Global administrator holding no role at all gets System Administrator (the tenant's way in).
+  const given = await queryRows<{ systemuserid: string }>(
+    tx,
+    sql`insert into sales.systemuserroles (systemuserid, roleid, createdby)
+        select u.systemuserid, r.roleid, ${SYSTEM_USER_ID}::uuid
+        from sales.systemusers u
+        join sales.roles r on r.businessunitid = u.businessunitid and r.roletemplatekey = ${SYSTEM_ADMINISTRATOR}
+        where u.azureactivedirectoryobjectid in (${sql.join(
+          admins.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
+          and not u.isdisabled
+          and not exists (select 1 from sales.systemuserroles x where x.systemuserid = u.systemuserid)
+        on conflict do nothing
+        returning systemuserid`,
+  );
+  return given.length > 0;
+}
+
+function pickProfile(row: SystemUserRow) {
+  return {
+    domainname: row.domainname,
+    internalemailaddress: row.internalemailaddress,
+    fullname: row.fullname,
+    firstname: row.firstname,
+    lastname: row.lastname,
+    title: row.title,
+    mobilephone: row.mobilephone,
+    address1_telephone1: row.address1_telephone1,
+  };
 }
 
 type ProvisioningState = typeof provisioningState.$inferSelect;
@@ -258,7 +270,10 @@ export function provisionNow(ctx: SalesContext): Promise<void> {
   const run = previous
     .catch(() => undefined)
     .then(async () => {
-      for (let i = 0; i < 100_000 && (await step(ctx)); i++);
+      // Yield between pages: PGlite runs SQL on the main thread, and a long catch-up (100,000
+      // imported users) must not starve the HTTP server.
+      for (let i = 0; i < 100_000 && (await step(ctx)); i++)
+        await new Promise((resolve) => setImmediate(resolve));
     });
   runs.set(ctx, run);
   return run;
