@@ -8,6 +8,7 @@ import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
 import { SecretBox } from './platform/security/secret-box.js';
+import { ForegroundGate } from './platform/jobs/foreground-gate.js';
 import { sql } from 'drizzle-orm';
 
 export interface RunningTandem {
@@ -16,6 +17,8 @@ export interface RunningTandem {
   server: HttpServer;
   database: DatabaseHandle;
   tenant: TenantBootstrap;
+  /** Requests in flight; background loops wait on it. */
+  gate: ForegroundGate;
   directory: DirectoryApp;
   sales: SalesApp;
   erp: ErpApp;
@@ -37,6 +40,8 @@ function packageVersion(): string {
 export async function startTandem(config: Config, options: { log?: boolean } = {}): Promise<RunningTandem> {
   const secrets = SecretBox.loadOrCreate(config.dataDir, config.secretKey);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Background loops give way to requests (on PGlite all queries share one thread).
+  const gate = new ForegroundGate();
   try {
     const directory = await createDirectory({ db: database.db, config, secrets });
     const erp = await createErp({ db: database.db, config, feed: directory.feed });
@@ -50,6 +55,10 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
         await database.db.execute(sql`select 1`);
         return { database: database.kind };
       },
+    });
+    server.addHook('onRequest', async (request, reply) => {
+      gate.enter();
+      reply.raw.once('close', () => gate.leave());
     });
     // Each app registers in its own encapsulated scope: its authenticator and error shape stay its own.
     await server.register(async (scope) => directory.registerRoutes(scope));
@@ -67,6 +76,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       server,
       database,
       tenant: directory.tenant,
+      gate,
       directory,
       sales,
       erp,
