@@ -156,6 +156,7 @@ async function catchUp(db: Database, feed: DirectoryFeed): Promise<void> {
         const page = await feed.readAllUsers(after, BATCH);
         await db.transaction((tx) => applySnapshots(tx, page));
         if (page.length < BATCH) break;
+        await yieldToEventLoop();
         after = page[page.length - 1]!.id;
       }
       await advance(db, cursor, start, async () => undefined);
@@ -166,8 +167,13 @@ async function catchUp(db: Database, feed: DirectoryFeed): Promise<void> {
     const snapshots = await feed.snapshots(changes.map((c) => c.userId));
     await advance(db, cursor, changes[changes.length - 1]!.cursor, (tx) => applySnapshots(tx, snapshots));
     if (changes.length < BATCH) return;
+    // The embedded database runs SQL on this thread: let requests in between batches of a long
+    // catch-up (e.g. after a 100,000-user import) instead of holding the event loop for all of it.
+    await yieldToEventLoop();
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Applies `work` and moves the cursor from `from` to `to`, unless another process moved it first. */
 async function advance(
