@@ -44,8 +44,8 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
   const gate = new ForegroundGate();
   try {
     const directory = await createDirectory({ db: database.db, config, secrets });
-    const erp = await createErp({ db: database.db, config, feed: directory.feed });
-    const sales = await createSales({ db: database.db, config, feed: directory.feed });
+    const erp = await createErp({ db: database.db, config, feed: directory.feed, gate });
+    const sales = await createSales({ db: database.db, config, feed: directory.feed, gate });
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,

@@ -6,7 +6,6 @@
 //   BENCH_ROWS=20000 npm run bench:csv-import     # another size
 //
 // Phases timed: upload+verify, apply (users + licences), results download; server start is not.
-/* global fetch, performance, URLSearchParams */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -7,7 +7,6 @@
 //
 // Timed: the bulk create (all batches, BENCH_CONCURRENCY in flight), then reading every change
 // (top=20000 per page) from row version 0. Server start is not timed.
-/* global fetch, performance, URLSearchParams */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -3,6 +3,7 @@ import type { DirectoryFeed } from '../directory/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import { createTokenVerifier } from '../platform/http/token-verifier.js';
+import type { ForegroundGate } from '../platform/jobs/foreground-gate.js';
 import { createErpAuthenticator } from './api/authenticate.js';
 import { runBatch } from './api/batch.js';
 import { sendBcError } from './api/bc-errors.js';
@@ -35,6 +36,8 @@ export async function createErp(deps: {
   db: Database;
   config: Config;
   feed: DirectoryFeed;
+  /** Background provisioning gives way to requests in flight. */
+  gate?: ForegroundGate;
   pageSize?: number;
 }): Promise<ErpApp> {
   const context: ErpContext = { db: deps.db, config: deps.config };
@@ -43,7 +46,7 @@ export async function createErp(deps: {
     process.stderr.write(
       `ERP user provisioning failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-  const provisioning = startProvisioning(deps.db, deps.feed, (error) => log(error));
+  const provisioning = startProvisioning(deps.db, deps.feed, (error) => log(error), deps.gate);
   await provisioning.runNow();
   const dispatchDeps: DispatchDeps = { ctx: context, maxPageSize: deps.pageSize ?? DEFAULT_PAGE_SIZE };
   const verifier = createTokenVerifier({

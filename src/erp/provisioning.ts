@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DeletedUser, DirectoryFeed, UserSnapshot } from '../directory/index.js';
 import type { Database, Transaction } from '../platform/db/database.js';
+import { NO_GATE, type ForegroundGate } from '../platform/jobs/foreground-gate.js';
 import { feedCursors, nextRowVersion, SYSTEM_ACTOR, userPermissionSets, users } from './schema.js';
 
 /**
@@ -144,7 +145,7 @@ export interface Provisioner {
  * cursor row and applies only if the cursor is still where the batch started, so two processes on
  * one PostgreSQL never apply a batch twice.
  */
-async function catchUp(db: Database, feed: DirectoryFeed): Promise<void> {
+async function catchUp(db: Database, feed: DirectoryFeed, pause: () => Promise<void>): Promise<void> {
   await db.insert(feedCursors).values({ consumer: CONSUMER, cursor: -1 }).onConflictDoNothing();
   for (;;) {
     const [row] = await db.select().from(feedCursors).where(eq(feedCursors.consumer, CONSUMER));
@@ -156,7 +157,7 @@ async function catchUp(db: Database, feed: DirectoryFeed): Promise<void> {
         const page = await feed.readAllUsers(after, BATCH);
         await db.transaction((tx) => applySnapshots(tx, page));
         if (page.length < BATCH) break;
-        await yieldToEventLoop();
+        await pause();
         after = page[page.length - 1]!.id;
       }
       await advance(db, cursor, start, async () => undefined);
@@ -167,13 +168,11 @@ async function catchUp(db: Database, feed: DirectoryFeed): Promise<void> {
     const snapshots = await feed.snapshots(changes.map((c) => c.userId));
     await advance(db, cursor, changes[changes.length - 1]!.cursor, (tx) => applySnapshots(tx, snapshots));
     if (changes.length < BATCH) return;
-    // The embedded database runs SQL on this thread: let requests in between batches of a long
-    // catch-up (e.g. after a 100,000-user import) instead of holding the event loop for all of it.
-    await yieldToEventLoop();
+    // The embedded database runs SQL on this thread: give way to requests between batches of a long
+    // catch-up (e.g. after a 100,000-user import) instead of holding the thread for all of it.
+    await pause();
   }
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Applies `work` and moves the cursor from `from` to `to`, unless another process moved it first. */
 async function advance(
@@ -198,6 +197,7 @@ export function startProvisioning(
   db: Database,
   feed: DirectoryFeed,
   log: (error: unknown) => void,
+  gate: ForegroundGate = NO_GATE,
 ): Provisioner {
   let running: Promise<void> | undefined;
   let again = false;
@@ -212,7 +212,7 @@ export function startProvisioning(
       try {
         do {
           again = false;
-          await catchUp(db, feed);
+          await catchUp(db, feed, () => gate.idle());
         } while (again && !closed);
       } finally {
         running = undefined;

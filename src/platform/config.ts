@@ -117,10 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`TANDEM_LCY "${config.lcy}" is not an ISO 4217 currency code (e.g. USD, EUR).`);
   }
   if (!/^[A-Z]{3}$/.test(config.localCurrency)) {
-    throw new ConfigError(`TANDEM_LCY must be an ISO 4217 currency code such as USD, got "${config.localCurrency}".`);
+    throw new ConfigError(
+      `TANDEM_LCY must be an ISO 4217 currency code such as USD, got "${config.localCurrency}".`,
+    );
   }
   if (config.companyName.length > 30) {
-    throw new ConfigError(`TANDEM_COMPANY_NAME must be at most 30 characters, got ${config.companyName.length}.`);
+    throw new ConfigError(
+      `TANDEM_COMPANY_NAME must be at most 30 characters, got ${config.companyName.length}.`,
+    );
   }
   for (const [name, value] of [
     ['TANDEM_SALES_REQUEST_LIMIT', config.salesRequestLimit],

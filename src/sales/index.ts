@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ForegroundGate } from '../platform/jobs/foreground-gate.js';
 import type { DirectoryFeed } from '../directory/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
@@ -27,6 +28,7 @@ export async function createSales(deps: {
   db: Database;
   config: Config;
   feed: DirectoryFeed;
+  gate?: ForegroundGate;
 }): Promise<SalesApp> {
   const context: SalesContext = { ...deps, verifyToken: createSalesTokenVerifier(deps.config) };
   await bootstrapSales(context);

@@ -262,18 +262,37 @@ async function step(ctx: SalesContext): Promise<boolean> {
 const runs = new WeakMap<SalesContext, Promise<void>>();
 
 /**
+ * Provisions the given directory users now, from their current snapshots, whatever the feed cursor:
+ * a request from a user licensed a moment ago need not wait for the whole feed to be caught up
+ * (which, after a big import, the background loop does at its own pace). Idempotent: the feed will
+ * apply the same or a newer snapshot later.
+ */
+export async function provisionUsers(ctx: SalesContext, directoryIds: readonly string[]): Promise<void> {
+  const batch = await ctx.feed.snapshots(directoryIds);
+  let rolesChanged = false;
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${PROVISIONING_LOCK})`);
+    await lockSalesWrites(tx);
+    rolesChanged = await applySnapshots(tx, batch);
+  });
+  if (rolesChanged) invalidateSecurityCache(ctx);
+}
+
+/**
  * Applies the directory feed until Sales is caught up. Calls in one process queue behind each other
  * (each runs a full pass after the previous one, so a caller always sees changes made before it called).
  */
-export function provisionNow(ctx: SalesContext): Promise<void> {
+export function provisionNow(
+  ctx: SalesContext,
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+): Promise<void> {
   const previous = runs.get(ctx) ?? Promise.resolve();
   const run = previous
     .catch(() => undefined)
     .then(async () => {
-      // Yield between pages: PGlite runs SQL on the main thread, and a long catch-up (100,000
+      // Pause between pages: PGlite runs SQL on the main thread, and a long catch-up (100,000
       // imported users) must not starve the HTTP server.
-      for (let i = 0; i < 100_000 && (await step(ctx)); i++)
-        await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 100_000 && (await step(ctx)); i++) await pause();
     });
   runs.set(ctx, run);
   return run;
@@ -303,7 +322,8 @@ export function startProvisioning(
       again = true;
       return;
     }
-    pending = provisionNow(ctx)
+    // In the background, wait for requests in flight to finish between pages (the foreground gate).
+    pending = provisionNow(ctx, () => (ctx.gate ? ctx.gate.idle() : Promise.resolve()))
       .catch((error: unknown) => {
         if (!stopped) report(error);
       })

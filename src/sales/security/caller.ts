@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '../../platform/http/app-error.js';
 import type { VerifiedToken } from '../../platform/http/token-verifier.js';
 import type { SalesContext } from '../context.js';
-import { provisionNow } from '../provisioning.js';
+import { provisionUsers } from '../provisioning.js';
 import { systemusers } from '../schema.js';
 
 /** Who is calling Sales: the systemuser behind a verified token. */
@@ -78,14 +78,14 @@ function refusal(token: VerifiedToken, row: SystemUserRow | undefined): AppError
 /**
  * Maps a verified token to its systemuser: users by directory object id, applications by their
  * client id (`applicationid`). A missing or disabled user is refused with the fix; before refusing,
- * provisioning runs once, so a user licensed a moment ago works at once (Dataverse adds users on
- * first access too).
+ * that user is provisioned from the directory's current state, so a user licensed a moment ago works
+ * at once (Dataverse adds users on first access too).
  */
 export async function resolveCaller(ctx: SalesContext, token: VerifiedToken): Promise<SalesCaller> {
   let row = await findSystemUser(ctx, token);
   if (!row || row.isdisabled) {
     if (token.kind === 'user') {
-      await provisionNow(ctx);
+      await provisionUsers(ctx, [token.objectId]);
       row = await findSystemUser(ctx, token);
     }
     if (!row || row.isdisabled) throw refusal(token, row);
