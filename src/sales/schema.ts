@@ -282,7 +282,8 @@ export const account = sales.table(
     index('account_version_idx').on(t.versionnumber),
     index('account_owner_idx').on(t.ownerid),
     index('account_bu_idx').on(t.owningbusinessunit),
-    index('account_accountnumber_idx').on(t.accountnumber),
+    // accountnumber is the account's alternate key (upsert by key): unique, so concurrent upserts cannot duplicate it.
+    uniqueIndex('account_accountnumber_key').on(t.accountnumber),
   ],
 );
 
