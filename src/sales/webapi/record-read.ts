@@ -39,7 +39,18 @@ import type { SalesEntity } from './sales-entity.js';
 export const QUERY_POLICY = { allowSkip: false, maxTop: 5000, extraSystemOptions: ['$deltatoken'] } as const;
 const SQL_OPTIONS = { caseInsensitive: true };
 
+/**
+ * Dataverse's own query parameters (no `$`): each replaces the OData query with another one, so
+ * ignoring them would answer a different question; clients such as dynamics-web-api send them.
+ */
+const UNSUPPORTED_QUERY_PARAMETERS = ['fetchXml', 'savedQuery', 'userQuery'];
+
 export function queryOptions(entity: SalesEntity, query: URLSearchParams): QueryOptions {
+  const unsupported = UNSUPPORTED_QUERY_PARAMETERS.find((name) => query.has(name));
+  if (unsupported)
+    throw queryInvalid(
+      `The query parameter ${unsupported} is not supported. Query ${entity.entitySet} with $select, $filter, $orderby, $top and $expand.`,
+    );
   return parseQueryOptions(query, entity.definition, QUERY_POLICY);
 }
 
