@@ -4,7 +4,7 @@ import { bearerToken, createTokenVerifier } from '../../platform/http/token-veri
 import type { SalesContext } from '../context.js';
 import { resolveCaller, type SalesCaller } from '../security/caller.js';
 import { executeBatch } from './batch-execute.js';
-import { toDataverseError } from './dataverse-error.js';
+import { invalidArgument, toDataverseError } from './dataverse-error.js';
 import { dispatch } from './dispatcher.js';
 import type { ExecutionScope, WebApiRequest, WebApiResponse } from './execution.js';
 import { ServiceProtection, type Admission } from './service-protection.js';
@@ -90,6 +90,12 @@ export async function registerWebApi(scope: FastifyInstance, ctx: SalesContext):
             },
           );
         const caller = await resolveCaller(ctx, await verify(token));
+        // Impersonation would silently run as the caller instead of the named user: refuse it plainly.
+        if (request.headers['mscrmcallerid'] || request.headers['callerobjectid']) {
+          throw invalidArgument(
+            'Impersonation (the MSCRMCallerID and CallerObjectId headers) is not supported: call with an access token of the user you want to act as.',
+          );
+        }
         const admission = limiter.admit(caller.systemUserId);
         request.salesWebApi = { caller, admission };
         reply.header('x-ms-ratelimit-burst-remaining-xrm-requests', String(admission.remaining));

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, webApi } from './support/sales-webapi.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
-/** accountnumber is the account's alternate key: it must stay unique, also under concurrent upserts. */
-describe('account alternate key (accountnumber)', () => {
+/**
+ * Requests Tandem must refuse rather than half-honour: a duplicate alternate key (accountnumber must
+ * stay unique, also under concurrent upserts) and impersonation headers it does not implement.
+ */
+describe('Web API refusals', () => {
   let system: TestSystem;
   let token: string;
   beforeAll(async () => {
@@ -37,5 +40,18 @@ describe('account alternate key (accountnumber)', () => {
     for (const r of results) expect([204, 412], r.text).toContain(r.status);
     const list = await webApi(system, token, 'GET', "accounts?$filter=accountnumber eq 'K-2'");
     expect((list.body as { value: unknown[] }).value).toHaveLength(1);
+  });
+
+  it('refuses impersonation headers instead of silently acting as the caller', async () => {
+    for (const header of ['MSCRMCallerID', 'CallerObjectId']) {
+      const response = await webApi(system, token, 'POST', 'accounts', {
+        headers: { [header]: '00000000-0000-0000-0000-000000000001' },
+        body: { name: 'Impersonated' },
+      });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain('Impersonation');
+    }
+    const list = await webApi(system, token, 'GET', "accounts?$filter=name eq 'Impersonated'");
+    expect((list.body as { value: unknown[] }).value).toHaveLength(0);
   });
 });
