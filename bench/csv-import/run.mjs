@@ -6,7 +6,6 @@
 //   BENCH_ROWS=20000 npm run bench:csv-import     # another size
 //
 // Phases timed: upload+verify, apply (users + licences), results download; server start is not.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ const PASSWORD = 'Bench-Passw0rd!';
 
 const { startTandem } = await import(path.join(root, 'dist/main.js'));
 const { loadConfig } = await import(path.join(root, 'dist/platform/config.js'));
+const { createScratchDatabase } = await import(path.join(root, 'dist/platform/db/scratch-database.js'));
 const { M365_HEADER } = await import(path.join(root, 'dist/directory/user-fields.js'));
 
 function generate(file) {
@@ -54,26 +54,6 @@ function generate(file) {
   return performance.now() - started;
 }
 
-async function freshPostgres(adminUrl) {
-  const pg = (await import('pg')).default;
-  const name = `tandem_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 async function check(response, what) {
   if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
   return response;
@@ -83,7 +63,9 @@ const file = path.join(here, 'out', `users-${ROWS}.csv`);
 const generateMs = generate(file);
 const size = fs.statSync(file).size;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
-const pgdb = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL) : undefined;
+const pgdb = process.env.BENCH_DATABASE_URL
+  ? await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'tandem_bench')
+  : undefined;
 const config = loadConfig({
   TANDEM_PORT: '0',
   TANDEM_DATA_DIR: dataDir,

@@ -7,7 +7,6 @@
 //
 // Timed: the bulk create (all batches, BENCH_CONCURRENCY in flight), then reading every change
 // (top=20000 per page) from row version 0. Server start is not timed.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,26 +22,7 @@ const PASSWORD = 'Bench-Passw0rd!';
 
 const { startTandem } = await import(path.join(root, 'dist/main.js'));
 const { loadConfig } = await import(path.join(root, 'dist/platform/config.js'));
-
-async function freshPostgres(adminUrl) {
-  const pg = (await import('pg')).default;
-  const name = `tandem_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const { createScratchDatabase } = await import(path.join(root, 'dist/platform/db/scratch-database.js'));
 
 async function json(response, what) {
   if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
@@ -50,7 +30,9 @@ async function json(response, what) {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-erp-'));
-const pgdb = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL) : undefined;
+const pgdb = process.env.BENCH_DATABASE_URL
+  ? await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'tandem_bench')
+  : undefined;
 const config = loadConfig({
   TANDEM_PORT: '0',
   TANDEM_DATA_DIR: dataDir,

@@ -1,8 +1,7 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '../../src/platform/db/scratch-database.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { startTandem, type RunningTandem } from '../../src/main.js';
 import { templatePgdata } from './template.js';
@@ -17,25 +16,6 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `tandem_test_${crypto.randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 /**
  * The whole system on loopback with a real database: a copy of the migrated PGlite template, or a
  * fresh PostgreSQL database when TANDEM_TEST_DATABASE_URL is set (created here, dropped on stop).
@@ -46,7 +26,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
   let databaseUrl: string | undefined;
   const adminUrl = process.env.TANDEM_TEST_DATABASE_URL;
   if (adminUrl) {
-    const created = await createPostgresDatabase(adminUrl);
+    const created = await createScratchDatabase(adminUrl, 'tandem_test');
     databaseUrl = created.url;
     dropDatabase = created.drop;
   } else {
