@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint,
   bigserial,
   boolean,
   index,
@@ -13,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { SYSTEM_ACTOR, versionedColumns } from '../platform/db/versioned-columns.js';
 
 /** The directory's own Postgres schema: nothing outside src/directory reads or writes these tables. */
 export const directory = pgSchema('directory');
@@ -21,15 +21,9 @@ export const directory = pgSchema('directory');
 export const rowVersionSeq = directory.sequence('row_version');
 export const nextRowVersion = sql`nextval('directory.row_version')`;
 
-/** The one actor id used for writes made by Tandem itself (first run, housekeeping). */
-export const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
+export { SYSTEM_ACTOR };
 
-const versioned = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
-  modifiedBy: uuid('modified_by').notNull(),
-  rowVersion: bigint('row_version', { mode: 'number' }).notNull().default(nextRowVersion),
-};
+const versioned = versionedColumns(nextRowVersion);
 
 /** Key/value settings of the tenant (tenant id, name, first-run marker). */
 export const settings = directory.table('settings', {

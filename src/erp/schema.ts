@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { SYSTEM_ACTOR, versionedColumns } from '../platform/db/versioned-columns.js';
 
 /** The ERP's own Postgres schema: nothing outside src/erp reads or writes these tables. */
 export const erp = pgSchema('erp');
@@ -25,16 +26,9 @@ export const erp = pgSchema('erp');
 export const rowVersionSeq = erp.sequence('row_version');
 export const nextRowVersion = sql`nextval('erp.row_version')`;
 
-/** The actor id of writes made by Tandem itself (first run, provisioning). */
-export const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
+export { SYSTEM_ACTOR };
 
-const versioned = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
-  /** Directory object id of the user or application that made the last change. */
-  modifiedBy: uuid('modified_by').notNull(),
-  rowVersion: bigint('row_version', { mode: 'number' }).notNull().default(nextRowVersion),
-};
+const versioned = versionedColumns(nextRowVersion);
 
 /** A company: every record belongs to exactly one. `lcyCode` is its local currency. */
 export const companies = erp.table('companies', {
