@@ -13,7 +13,10 @@ import { resolveCaller, type SalesCaller } from './caller.js';
 export function createSalesTokenVerifier(config: Config): TokenVerifier {
   return createTokenVerifier({
     authority: () => config.publicUrl,
-    audiences: () => [config.publicUrl.replace(/\/+$/, ''), 'tandem'],
+    audiences: () => {
+      const base = config.publicUrl.replace(/\/+$/, '');
+      return [base, `${base}/`, 'tandem'];
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/http/app-error.js';
-import { bearerToken, createTokenVerifier } from '../../platform/http/token-verifier.js';
+import { bearerToken } from '../../platform/http/token-verifier.js';
 import type { SalesContext } from '../context.js';
 import { resolveCaller, type SalesCaller } from '../security/caller.js';
 import { executeBatch } from './batch-execute.js';
@@ -57,8 +57,6 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 
 /** Registers the Dataverse-compatible Web API under /api/data/v9.2. */
 export async function registerWebApi(scope: FastifyInstance, ctx: SalesContext): Promise<void> {
-  const audiences = () => [ctx.config.publicUrl, `${ctx.config.publicUrl}/`, 'tandem'];
-  const verify = createTokenVerifier({ authority: () => ctx.config.publicUrl, audiences });
   const limiter = new ServiceProtection({
     requestLimit: ctx.config.salesRequestLimit,
     concurrencyLimit: ctx.config.salesConcurrencyLimit,
@@ -89,7 +87,7 @@ export async function registerWebApi(scope: FastifyInstance, ctx: SalesContext):
               },
             },
           );
-        const caller = await resolveCaller(ctx, await verify(token));
+        const caller = await resolveCaller(ctx, await ctx.verifyToken(token));
         // Impersonation would silently run as the caller instead of the named user: refuse it plainly.
         if (request.headers['mscrmcallerid'] || request.headers['callerobjectid']) {
           throw invalidArgument(
