@@ -91,6 +91,7 @@ export async function issueAccessToken(
   const ring = await keyRing(ctx);
   const tid = await tenantIdOf(ctx);
   const expiresIn = ctx.config.tokenTtlSeconds;
+  const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> =
     subject.kind === 'user'
       ? {
@@ -107,9 +108,11 @@ export async function issueAccessToken(
     .setIssuer(await issuerOf(ctx))
     .setAudience(audience)
     .setSubject(subject.id)
-    .setIssuedAt()
-    .setNotBefore('0s')
-    .setExpirationTime(`${expiresIn}s`)
+    // One clock reading for all three, so exp − iat is exactly the lifetime (two readings can
+    // straddle a second boundary).
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + expiresIn)
     .setJti(crypto.randomUUID())
     .sign(ring.active.privateKey);
   return { accessToken, expiresIn };
