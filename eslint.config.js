@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -9,6 +10,20 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The console (browser code): the hooks rules catch stale closures and conditional hooks.
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'console', 'setTimeout', 'clearTimeout', 'URL', 'URLSearchParams']
+          .concat(['XMLHttpRequest', 'DOMException', 'Blob', 'File', 'FormData', 'Headers', 'Response'])
+          .concat(['navigator', 'AbortController', 'AbortSignal', 'HTMLElement', 'HTMLInputElement'])
+          .map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

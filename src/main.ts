@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registerConsole } from './console/register-console.js';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
 import { createErp, type ErpApp } from './erp/index.js';
 import { createSales, type SalesApp } from './sales/index.js';
@@ -64,6 +65,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     await server.register(async (scope) => directory.registerRoutes(scope));
     await server.register(async (scope) => erp.registerRoutes(scope));
     await server.register(async (scope) => sales.registerRoutes(scope));
+    await server.register(async (scope) => registerConsole(scope));
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

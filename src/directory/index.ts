@@ -12,6 +12,7 @@ import { installAuthentication } from '../platform/http/principal.js';
 import { registerApplicationsRoutes } from './routes/applications.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerConsoleSessionRoutes } from './routes/console-session.js';
 import { registerImportsRoutes } from './routes/imports.js';
 import { registerLicencesRoutes } from './routes/licences.js';
 import { registerUsersRoutes } from './routes/users.js';
@@ -66,6 +67,7 @@ export async function createDirectory(deps: {
         }
       });
       await registerAuthRoutes(app, context);
+      await registerConsoleSessionRoutes(app, context);
       await registerUsersRoutes(app, context);
       await registerLicencesRoutes(app, context);
       await registerApplicationsRoutes(app, context);

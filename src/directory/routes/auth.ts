@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -125,7 +122,8 @@ function requireJson(request: FastifyRequest): void {
   }
 }
 
-function userView(user: UserRow) {
+/** The signed-in user as the console sees them. */
+export function userView(user: UserRow) {
   return {
     id: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -135,7 +133,7 @@ function userView(user: UserRow) {
   };
 }
 
-const UserView = z.object({
+export const UserView = z.object({
   id: z.string(),
   userPrincipalName: z.string(),
   displayName: z.string(),
@@ -151,55 +149,10 @@ const TokenResponse = z.object({
   scope: z.string(),
 });
 
-/** The sign-in page's files: src/console-static beside src/directory, dist/console-static when built. */
-const CONSOLE_STATIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console-static');
-const CONSOLE_FILES: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'sign-in.js': 'text/javascript; charset=utf-8',
-  'sign-in.css': 'text/css; charset=utf-8',
-};
-/** The page loads only its own script and style: no inline code, nothing from elsewhere. */
-const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
-  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-function registerConsolePage(app: FastifyInstance): void {
-  // Read once at start: the files are part of the release, and a missing one should fail loudly.
-  const files = new Map(
-    Object.entries(CONSOLE_FILES).map(([name, type]) => [
-      name,
-      { type, body: fs.readFileSync(path.join(CONSOLE_STATIC, name)) },
-    ]),
-  );
-  const send = (name: string, reply: FastifyReply) => {
-    const file = files.get(name)!;
-    return reply
-      .type(file.type)
-      .headers({
-        'content-security-policy': PAGE_CSP,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-cache',
-      })
-      .send(file.body);
-  };
-  app.get('/', { schema: { hide: true } }, (_request, reply) => send('index.html', reply));
-  app.get<{ Params: { file: string } }>(
-    '/console-static/:file',
-    { schema: { hide: true } },
-    (request, reply) => {
-      if (request.params.file === 'index.html' || !files.has(request.params.file)) {
-        throw new AppError('NotFound', `There is no console file "${request.params.file}".`);
-      }
-      return send(request.params.file, reply);
-    },
-  );
-}
-
 /**
  * Sign-in and tokens: the OAuth 2.0 token endpoint (password and client_credentials grants),
  * OpenID discovery and the JWKS, console sessions (sign-in, sign-out, me, change password) and the
- * minimal console page.
+ * console's session-to-token exchange.
  */
 export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryContext): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -480,6 +433,4 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       return { ...userView(user), kind: 'user' as const, via: principal.via };
     },
   );
-
-  registerConsolePage(root);
 }

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../platform/http/app-error.js';
+
+/**
+ * Client routes of the console live under this prefix (and at `/`), so the single-page fallback can
+ * never shadow an API path (/directory, /auth, /oauth2, /api, /sales, /bridge, /docs, …).
+ */
+export const CONSOLE_ROUTE_PREFIX = '/admin';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where `vite build` put the console: dist/web beside dist/console when running the build,
+ * <repo>/dist/web when running from source (tests, tsx).
+ */
+export function defaultBundleDir(): string {
+  const candidates = [path.resolve(HERE, '../web'), path.resolve(HERE, '../../dist/web')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Scripts only from this origin, no inline script. Fluent UI (Griffel) inserts its styles at run
+ * time, so inline styles are allowed; nothing is loaded from elsewhere.
+ */
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tandem</title></head>
+<body><main><h1>The Tandem console has not been built</h1>
+<p>Run <code>npm run build</code> (or start Tandem with <code>npm start</code>, which builds it) and reload this page.
+The APIs work meanwhile; they are described at <a href="/docs">/docs</a>.</p></main></body></html>`;
+
+interface BundleFile {
+  body: Buffer;
+  type: string;
+}
+
+/** Every file of the bundle, read once at start: a release's files do not change while it runs. */
+function readBundle(dir: string): Map<string, BundleFile> {
+  const files = new Map<string, BundleFile>();
+  if (!fs.existsSync(path.join(dir, 'index.html'))) return files;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    const urlPath = '/' + path.relative(dir, full).split(path.sep).join('/');
+    const type = CONTENT_TYPES[path.extname(entry.name)];
+    if (type) files.set(urlPath, { body: fs.readFileSync(full), type });
+  }
+  return files;
+}
+
+/**
+ * Serves the web console built by Vite: `/` and every client route under /admin get index.html
+ * (never cached, so a new release is picked up at once), /assets/* the content-hashed bundles
+ * (cached for a year, immutable). When the console has not been built, `/` says how to build it.
+ */
+export async function registerConsole(
+  app: FastifyInstance,
+  options: { bundleDir?: string } = {},
+): Promise<void> {
+  const files = readBundle(options.bundleDir ?? defaultBundleDir());
+  const index = files.get('/index.html');
+
+  const sendIndex = (reply: FastifyReply) => {
+    reply.headers({
+      'content-security-policy': CONSOLE_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+      'cache-control': 'no-cache',
+    });
+    if (!index) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    return reply.type(index.type).send(index.body);
+  };
+
+  app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+  app.get(CONSOLE_ROUTE_PREFIX, { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+  app.get(`${CONSOLE_ROUTE_PREFIX}/*`, { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+
+  const sendFile = (urlPath: string, reply: FastifyReply, cacheControl: string) => {
+    const file = files.get(urlPath);
+    if (!file || urlPath === '/index.html') {
+      throw new AppError('NotFound', `The console has no file ${urlPath}. Reload the console page.`);
+    }
+    return reply
+      .type(file.type)
+      .headers({ 'cache-control': cacheControl, 'x-content-type-options': 'nosniff' })
+      .send(file.body);
+  };
+  // Vite puts a content hash in every asset's name, so a cached copy can never be stale.
+  app.get('/assets/*', { schema: { hide: true } }, (request, reply) =>
+    sendFile(request.url.split('?')[0]!, reply, 'public, max-age=31536000, immutable'),
+  );
+  // Files copied from web/public keep their names: cache briefly.
+  for (const urlPath of files.keys()) {
+    if (urlPath.startsWith('/assets/') || urlPath === '/index.html') continue;
+    app.get(urlPath, { schema: { hide: true } }, (_request, reply) =>
+      sendFile(urlPath, reply, 'public, max-age=3600'),
+    );
+  }
+}
