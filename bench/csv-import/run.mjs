@@ -4,6 +4,7 @@
 //   npm run bench:csv-import                      # embedded PGlite in a fresh temp data dir
 //   BENCH_DATABASE_URL=postgres://… npm run bench:csv-import   # a fresh database on that server
 //   BENCH_ROWS=20000 npm run bench:csv-import     # another size
+//   BENCH_STATEMENTS=1 npm run bench:csv-import   # also print the slowest statements of each phase
 //
 // Phases timed: upload+verify, apply (users + licences), results download; server start is not.
 import fs from 'node:fs';
@@ -22,6 +23,9 @@ const { startTandem } = await import(path.join(root, 'dist/main.js'));
 const { loadConfig } = await import(path.join(root, 'dist/platform/config.js'));
 const { createScratchDatabase } = await import(path.join(root, 'dist/platform/db/scratch-database.js'));
 const { M365_HEADER } = await import(path.join(root, 'dist/directory/user-fields.js'));
+const statements = process.env.BENCH_STATEMENTS ? await import('./statement-timings.mjs') : undefined;
+await statements?.installStatementTimings();
+const phaseDone = (phase) => statements?.statementReport(phase);
 
 function generate(file) {
   const started = performance.now();
@@ -93,6 +97,7 @@ try {
   ).then((r) => r.json());
   const auth = { authorization: `Bearer ${token.access_token}` };
   timings.token = performance.now() - t;
+  phaseDone('start and token');
 
   const total = performance.now();
   t = performance.now();
@@ -106,6 +111,7 @@ try {
     'upload',
   ).then((r) => r.json());
   timings.uploadVerify = performance.now() - t;
+  phaseDone('upload + verify');
   if (verified.problemCount !== 0 || verified.willCreate !== ROWS) {
     throw new Error(`unexpected verify result: ${JSON.stringify(verified).slice(0, 500)}`);
   }
@@ -120,6 +126,7 @@ try {
     'apply',
   ).then((r) => r.json());
   timings.apply = performance.now() - t;
+  phaseDone('apply');
   if (applied.created !== ROWS || applied.licensed !== ROWS) {
     throw new Error(`unexpected apply result: ${JSON.stringify(applied)}`);
   }
@@ -129,6 +136,7 @@ try {
     (r) => r.text(),
   );
   timings.results = performance.now() - t;
+  phaseDone('results');
   const resultLines = results.trimEnd().split('\r\n').length - 1;
   if (resultLines !== ROWS) throw new Error(`results file has ${resultLines} lines, expected ${ROWS}`);
   timings.total = performance.now() - total;
