@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerConsole } from './console/register-console.js';
+import { createBridge, type BridgeApp } from './bridge/index.js';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
 import { createErp, type ErpApp } from './erp/index.js';
 import { createSales, type SalesApp } from './sales/index.js';
@@ -23,6 +24,7 @@ export interface RunningTandem {
   directory: DirectoryApp;
   sales: SalesApp;
   erp: ErpApp;
+  bridge: BridgeApp;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     const directory = await createDirectory({ db: database.db, config, secrets });
     const erp = await createErp({ db: database.db, config, feed: directory.feed, gate });
     const sales = await createSales({ db: database.db, config, feed: directory.feed, gate });
+    const bridge = createBridge({ db: database.db, config, secrets, gate });
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
@@ -65,6 +68,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     await server.register(async (scope) => directory.registerRoutes(scope));
     await server.register(async (scope) => erp.registerRoutes(scope));
     await server.register(async (scope) => sales.registerRoutes(scope));
+    await server.register(async (scope) => bridge.registerRoutes(scope));
     await server.register(async (scope) => registerConsole(scope));
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
@@ -82,11 +86,13 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       directory,
       sales,
       erp,
+      bridge,
       close() {
         closing ??= (async () => {
           try {
             await server.close();
           } finally {
+            bridge.close();
             erp.close();
             directory.close();
             await sales.close();

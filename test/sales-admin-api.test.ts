@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTEGRATION_SOLUTION } from '../src/sales/index.js';
+import { INTEGRATION_SOLUTION } from '../src/bridge/setup/integration-solution.js';
 import { provisionNow } from '../src/sales/provisioning.js';
 import { adminHeaders, getToken } from './support/auth.js';
 import { createDirectoryUser, directoryCall } from './support/sales-users.js';

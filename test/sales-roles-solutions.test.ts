@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTEGRATION_SOLUTION } from '../src/sales/index.js';
+import { INTEGRATION_SOLUTION } from '../src/bridge/setup/integration-solution.js';
 import { createBusinessUnit, moveUserToBusinessUnit } from '../src/sales/business-units.js';
 import { associateRole, disassociateRole, rolesOfUser, rootBusinessUnitId } from '../src/sales/roles.js';
 import { roleprivileges, roles, systemusers } from '../src/sales/schema.js';

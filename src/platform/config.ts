@@ -39,6 +39,8 @@ export interface Config {
   salesConcurrencyLimit: number;
   /** Sales Web API service protection: length of the sliding window in seconds (TANDEM_SALES_WINDOW_SECONDS). */
   salesWindowSeconds: number;
+  /** How often the bridge checks the integration identity while the connection is enabled (TANDEM_BRIDGE_CHECK_SECONDS). */
+  bridgeCheckSeconds: number;
 }
 
 /** Known SKU names, so TANDEM_LICENCES can say just `PART:SEATS`. */
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     salesRequestLimit: intFromEnv(env, 'TANDEM_SALES_REQUEST_LIMIT', 6000),
     salesConcurrencyLimit: intFromEnv(env, 'TANDEM_SALES_CONCURRENCY_LIMIT', 52),
     salesWindowSeconds: intFromEnv(env, 'TANDEM_SALES_WINDOW_SECONDS', 300),
+    bridgeCheckSeconds: intFromEnv(env, 'TANDEM_BRIDGE_CHECK_SECONDS', 60),
     ...overrides,
   };
   if (!/^[A-Z]{3}$/.test(config.lcy)) {
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ['TANDEM_SALES_REQUEST_LIMIT', config.salesRequestLimit],
     ['TANDEM_SALES_CONCURRENCY_LIMIT', config.salesConcurrencyLimit],
     ['TANDEM_SALES_WINDOW_SECONDS', config.salesWindowSeconds],
+    ['TANDEM_BRIDGE_CHECK_SECONDS', config.bridgeCheckSeconds],
   ] as const) {
     if (value < 1) throw new ConfigError(`${name} must be at least 1, got ${value}.`);
   }

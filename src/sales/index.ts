@@ -13,7 +13,6 @@ import { registerWebApi } from './webapi/index.js';
 
 export type { SalesContext } from './context.js';
 export type { SalesCaller } from './security/caller.js';
-export { INTEGRATION_SOLUTION } from './integration-solution.js';
 
 export interface SalesApp {
   context: SalesContext;

@@ -1,14 +1,18 @@
-import type { SolutionManifest } from './solution-manifest.js';
-import { grant } from './security/role-definitions.js';
+/**
+ * The integration solution the bridge ships and setup imports into Sales with the administrator's
+ * token (Business Central's "Base Integration Solution"): the roles Integration Administrator and
+ * Integration User, and the columns that hold ERP numbers. It is plain data — a Sales server reads
+ * it over HTTP (POST /sales/admin/solutions) like any solution file. Bump `version` whenever it
+ * changes: Sales upgrades an older installed version and leaves the same version untouched.
+ */
 
 const SYNCED = ['account', 'contact', 'opportunity', 'product', 'transactioncurrency'] as const;
+type Right = 'Create' | 'Read' | 'Write' | 'Delete' | 'Append' | 'AppendTo' | 'Assign' | 'Share';
 
-/**
- * The integration solution the bridge's setup imports (Business Central's "Base Integration
- * Solution"): it adds the roles Integration Administrator (for the admin who configures the
- * connection) and Integration User (for the account that synchronises). Both read users and
- * business units, which coupling salespeople needs; neither can touch security roles.
- */
+function grant(tables: readonly string[], rights: readonly Right[], depth: 'Organization') {
+  return tables.flatMap((table) => rights.map((right) => ({ table, right, depth })));
+}
+
 export const INTEGRATION_SOLUTION = {
   uniquename: 'TandemIntegration',
   friendlyname: 'Tandem ERP Integration',
@@ -50,4 +54,7 @@ export const INTEGRATION_SOLUTION = {
     { table: 'product', logicalname: 'tandem_erpitemno', type: 'string', maxlength: 20 },
     { table: 'systemuser', logicalname: 'tandem_erpsalespersoncode', type: 'string', maxlength: 20 },
   ],
-} as const satisfies SolutionManifest;
+} as const;
+
+/** The Sales roles the solution brings, which setup assigns to the integration identity. */
+export const INTEGRATION_ROLES = INTEGRATION_SOLUTION.roles.map((r) => r.name);

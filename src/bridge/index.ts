@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db/database.js';
+import { sendProblem } from '../platform/http/problem.js';
+import { createTokenVerifier } from '../platform/http/token-verifier.js';
+import type { ForegroundGate } from '../platform/jobs/foreground-gate.js';
+import type { SecretBox } from '../platform/security/secret-box.js';
+import type { BridgeContext } from './context.js';
+import { registerConnectionRoutes } from './routes/connection.js';
+import { registerCouplingRoutes } from './routes/coupling.js';
+import { registerSetupRoutes } from './routes/setup.js';
+import { startAccountMonitor, type AccountMonitor } from './setup/account-monitor.js';
+import { AdminSessions } from './setup/admin-session.js';
+
+export type { BridgeContext } from './context.js';
+
+export interface BridgeApp {
+  context: BridgeContext;
+  /** The continuous account checks; `runNow()` checks at once. */
+  monitor: AccountMonitor;
+  /** Registers /bridge/* (problem+json errors). */
+  registerRoutes(app: FastifyInstance): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The bridge's face. It reaches Sales, the ERP and the directory only over HTTP (bridge/clients),
+ * and verifies its own callers' tokens against the directory's JWKS like any resource server.
+ */
+export function createBridge(deps: {
+  db: Database;
+  config: Config;
+  secrets: SecretBox;
+  gate?: ForegroundGate;
+  fetch?: typeof fetch;
+}): BridgeApp {
+  const context: BridgeContext = {
+    db: deps.db,
+    config: deps.config,
+    secrets: deps.secrets,
+    adminSessions: new AdminSessions(),
+    verifyToken: createTokenVerifier({
+      authority: () => deps.config.publicUrl,
+      audiences: () => [deps.config.publicUrl, `${deps.config.publicUrl}/`, 'tandem'],
+    }),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  };
+  let log: (error: unknown) => void = (error) =>
+    process.stderr.write(
+      `Bridge account check failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  const monitor = startAccountMonitor(context, {
+    intervalMs: deps.config.bridgeCheckSeconds * 1000,
+    ...(deps.gate ? { gate: deps.gate } : {}),
+    onError: (error) => log(error),
+  });
+  return {
+    context,
+    monitor,
+    close: () => monitor.close(),
+    async registerRoutes(app) {
+      log = (error) => app.log.error({ err: error }, 'bridge account check failed');
+      app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+      await registerSetupRoutes(app, context);
+      await registerConnectionRoutes(app, context);
+      await registerCouplingRoutes(app, context);
+    },
+  };
+}

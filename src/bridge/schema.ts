@@ -1,0 +1,194 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** The bridge's own Postgres schema: nothing outside src/bridge reads or writes these tables. */
+export const bridge = pgSchema('bridge');
+
+/** What a check found: rule, outcome, a message naming the user/role/licence, and the fix. */
+export interface CheckResult {
+  /** The account rule (A1–A7) or area ('connection', 'erp', 'sales') the check belongs to. */
+  rule: string;
+  /** Stable id of the check, e.g. `a2.not-system-administrator`. */
+  id: string;
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  /** What to do about it (absent when the check passed). */
+  fix?: string;
+}
+
+/** Progress of the assisted setup, kept on the connection row (never a credential). */
+export interface SetupProgress {
+  /** The step the wizard is on. */
+  current: string;
+  /** Steps done, with when, who ran them and a one-line summary of what they found or changed. */
+  done: Record<string, { at: string; by: string; summary: string }>;
+  startedAt: string;
+  startedBy: string;
+  /** Whether the connection was enabled when this setup run started (re-running setup). */
+  wasEnabled: boolean;
+}
+
+/**
+ * The connection (one per installation, name 'default'): where Sales is, which identity synchronises,
+ * whether it is enabled, and why not. The integration identity's secret is sealed (SecretBox); the
+ * administrator's credentials are never stored.
+ */
+export const connections = bridge.table('connections', {
+  name: text('name').primaryKey().default('default'),
+  salesUrl: text('sales_url'),
+  /** http:// accepted for a loopback Sales URL (explicit opt-in, for development and tests). */
+  allowHttp: boolean('allow_http').notNull().default(false),
+  /** Directory (token endpoint) and ERP API base URLs. */
+  directoryUrl: text('directory_url'),
+  erpUrl: text('erp_url'),
+  erpCompanyId: uuid('erp_company_id'),
+  /** 'user' (named integration user, rule A2) or 'application' (application user, rule A7). */
+  identityKind: text('identity_kind').$type<'user' | 'application'>(),
+  /** UPN of the named integration user, or the application's client id. */
+  identityName: text('identity_name'),
+  /** The directory application's object id (application identity), to manage its secret. */
+  identityDirectoryId: uuid('identity_directory_id'),
+  /** The password or client secret, sealed with the installation key. */
+  identitySecretSealed: text('identity_secret_sealed'),
+  salesUserId: uuid('sales_user_id'),
+  erpUserId: uuid('erp_user_id'),
+  /** Who ran setup's administrator step (UPN and Sales user id; never their password). */
+  setupAdminUpn: text('setup_admin_upn'),
+  setupAdminSalesUserId: uuid('setup_admin_sales_user_id'),
+  /** Access mode setup left the integration user in: 4 when Non-interactive was accepted. */
+  expectedAccessMode: integer('expected_access_mode'),
+  solutionVersion: text('solution_version'),
+  lcy: text('lcy'),
+  enabled: boolean('enabled').notNull().default(false),
+  /** Why the connection is disabled (set by a person or by setup). */
+  disabledReason: text('disabled_reason'),
+  /** Account checks failed while enabled: the bridge stops writing until they pass again. */
+  suspended: boolean('suspended').notNull().default(false),
+  lastCheckAt: timestamp('last_check_at', { withTimezone: true }),
+  lastChecks: jsonb('last_checks').$type<CheckResult[]>(),
+  setup: jsonb('setup').$type<SetupProgress>(),
+  /** Setup has been completed at least once (the identity and solution are in place). */
+  setupCompletedAt: timestamp('setup_completed_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every setup and connection action, with actor and time. */
+export const auditLog = bridge.table(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** Directory object id of the person or application; the all-zero id is Tandem itself. */
+    actorId: uuid('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    details: jsonb('details')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+/** A field of a table mapping: ERP field ↔ Sales attribute, its own direction, or a constant. */
+export interface FieldMapping {
+  erpField: string | null;
+  salesAttribute: string;
+  direction: 'ToSales' | 'FromSales' | 'Bidirectional';
+  /** A constant written to the Sales attribute instead of an ERP field. */
+  constant?: string;
+  /** Used to find an existing uncoupled match (lower priority first). */
+  matchPriority?: number;
+}
+
+/** Table mappings (SALESPEOPLE, CURRENCY, CUSTOMER, …): recorded by setup, synchronised in part 2. */
+export const mappings = bridge.table('mappings', {
+  name: text('name').primaryKey(),
+  erpEntity: text('erp_entity').notNull(),
+  salesEntity: text('sales_entity').notNull(),
+  direction: text('direction').$type<'ToSales' | 'FromSales' | 'Bidirectional'>().notNull(),
+  fields: jsonb('fields').$type<FieldMapping[]>().notNull(),
+  erpFilter: text('erp_filter'),
+  salesFilter: text('sales_filter'),
+  dependsOn: text('depends_on')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  conflictPolicy: text('conflict_policy').notNull(),
+  deletionPolicy: text('deletion_policy').notNull(),
+  syncOnlyCoupled: boolean('sync_only_coupled').notNull().default(true),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Unchanged since setup or the last reset. */
+  isDefault: boolean('is_default').notNull().default(true),
+  modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The coupling table: one ERP record ↔ one Sales record per mapping, with each side's last synced
+ * row version (echo suppression: a change the bridge wrote itself is never re-sent), the last result
+ * and a skipped flag. One-to-one on both sides.
+ */
+export const couplings = bridge.table(
+  'couplings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    mapping: text('mapping').notNull(),
+    erpId: uuid('erp_id').notNull(),
+    salesId: uuid('sales_id').notNull(),
+    /** Row version of the ERP record / versionnumber of the Sales record when last synchronised. */
+    erpVersion: bigint('erp_version', { mode: 'number' }),
+    salesVersion: bigint('sales_version', { mode: 'number' }),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    lastResult: text('last_result').$type<'success' | 'failure'>(),
+    lastError: text('last_error'),
+    failureCount: integer('failure_count').notNull().default(0),
+    skipped: boolean('skipped').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid('created_by').notNull(),
+  },
+  (t) => [
+    uniqueIndex('couplings_mapping_erp_idx').on(t.mapping, t.erpId),
+    uniqueIndex('couplings_mapping_sales_idx').on(t.mapping, t.salesId),
+  ],
+);
+
+/**
+ * Records in Sales changed by a person signed in as the integration user (rule A3: such edits
+ * never synchronise). Found by watching Sales change tracking; shown until acknowledged.
+ */
+export const personEdits = bridge.table(
+  'person_edits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entitySet: text('entity_set').notNull(),
+    recordId: uuid('record_id').notNull(),
+    recordName: text('record_name'),
+    versionNumber: bigint('version_number', { mode: 'number' }).notNull(),
+    modifiedOn: timestamp('modified_on', { withTimezone: true }),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+    acknowledged: boolean('acknowledged').notNull().default(false),
+  },
+  (t) => [uniqueIndex('person_edits_record_version_idx').on(t.entitySet, t.recordId, t.versionNumber)],
+);
+
+/** Where the watch on each Sales entity set stands (its change-tracking delta link). */
+export const salesWatch = bridge.table('sales_watch', {
+  entitySet: text('entity_set').primaryKey(),
+  deltaLink: text('delta_link').notNull(),
+  /** The integration user the watch was started for: a new identity starts a new watch. */
+  salesUserId: uuid('sales_user_id').notNull(),
+  modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
+});
