@@ -93,15 +93,17 @@ export const skus = directory.table('skus', {
   ...versioned,
 });
 
+/**
+ * Licence assignments. user_id and sku_id reference users and skus, but through statement-level
+ * triggers, not foreign keys (migration 0004): an assignment must name an existing user and SKU,
+ * deleting a user deletes its assignments, deleting a still-assigned SKU is refused. Per-row
+ * foreign-key checks made a 100,000-user import's licence insert 6× slower on PGlite.
+ */
 export const userLicences = directory.table(
   'user_licences',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    skuId: uuid('sku_id')
-      .notNull()
-      .references(() => skus.id),
+    userId: uuid('user_id').notNull(),
+    skuId: uuid('sku_id').notNull(),
     assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
     assignedBy: uuid('assigned_by').notNull(),
   },
