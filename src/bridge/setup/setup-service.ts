@@ -7,6 +7,7 @@
  */
 import { AppError } from '../../platform/http/app-error.js';
 import { recordBridgeAudit } from '../audit.js';
+import { RemoteApiError, TokenRequestError } from '../clients/index.js';
 import {
   connectionState,
   loadConnection,
@@ -21,6 +22,7 @@ import type { CheckResult, SetupProgress } from '../schema.js';
 import { runAccountChecks } from './account-checks.js';
 import type { AdminSession } from './admin-session.js';
 import { scanPersonEdits } from './person-edits.js';
+import { describeRemoteError } from './remote-errors.js';
 import { integrationClients } from '../remote.js';
 import { runAccessModeStep } from './step-access-mode.js';
 import { runAdminStep } from './step-admin.js';
@@ -352,7 +354,23 @@ export async function runSetupStep(
     const admin = session && session.salesUrl === row.salesUrl ? session : undefined;
     let outcome: StepOutcome;
     if (NEEDS_ADMIN.has(step) && !admin) outcome = failed([SIGN_IN_AGAIN]);
-    else outcome = await runStep({ ctx, actor, row, admin, input }, step, admin);
+    else {
+      try {
+        outcome = await runStep({ ctx, actor, row, admin, input }, step, admin);
+      } catch (error) {
+        // A remote app failing mid-step is a failed step the wizard can show, not a server error.
+        if (!(error instanceof RemoteApiError || error instanceof TokenRequestError)) throw error;
+        outcome = failed([
+          {
+            rule: 'connection',
+            id: `${step}.remote`,
+            status: 'fail',
+            message: `${STEP_TITLES[step]}: ${describeRemoteError(error)}`,
+            fix: 'Check that Sales, the ERP and the directory are running and reachable, then run this step again.',
+          },
+        ]);
+      }
+    }
 
     const saved = await ctx.db.transaction(async (tx) => {
       const locked = requireRunning(await lockConnection(tx));
