@@ -69,7 +69,9 @@ export function connectionReasons(row: ConnectionRow): string[] {
       `Setup is in progress (step "${row.setup.current}", started by ${row.setup.startedBy}); the connection stays disabled until setup finishes. Continue it, or start it again.`,
     );
   }
-  if (state === 'disabled' && row.disabledReason) reasons.push(row.disabledReason);
+  // A setup left before its end records why on a connection that was never set up, too.
+  if ((state === 'disabled' || state === 'not-configured') && row.disabledReason)
+    reasons.push(row.disabledReason);
   const failing = (row.lastChecks ?? []).filter((c) => c.status === 'fail');
   if (state === 'suspended') {
     reasons.push(
