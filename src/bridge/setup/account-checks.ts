@@ -13,9 +13,10 @@ import {
   evaluateApplicationUser,
   evaluateIntegrationRoles,
   integrationUserState,
+  SALES_LICENCE,
 } from './account-rules.js';
 import { personEditsCheck } from './person-edits.js';
-import { describeRemoteError } from './remote-errors.js';
+import { describeRemoteError, isForbidden } from './remote-errors.js';
 import { salesUserFacts } from './sales-user-facts.js';
 
 function tokenFailure(row: ConnectionRow, error: unknown): CheckResult {
@@ -87,13 +88,29 @@ export async function runAccountChecks(
     }
     if (row.solutionVersion) checks.push(evaluateIntegrationRoles(facts, rule));
   } catch (error) {
-    checks.push({
-      rule,
-      id: 'sales.access',
-      status: 'fail',
-      message: `${row.identityName} cannot read its own Sales user: ${describeRemoteError(error)}`,
-      fix: 'Check that the integration identity is still a Sales user with the Integration User role (redeploy the solution if the roles were removed).',
-    });
+    const reason = describeRemoteError(error);
+    // Sales refuses a disabled caller outright (blocked sign-in, licence removed): say so, not "roles".
+    const disabled = isForbidden(error) && /\bis (?:disabled|not enabled) in Sales\b/i.test(reason);
+    checks.push(
+      disabled
+        ? {
+            rule,
+            id: `${rule.toLowerCase()}.enabled`,
+            status: 'fail',
+            message: `Sales refuses the integration identity ${row.identityName}: ${reason}`,
+            fix:
+              row.identityKind === 'application'
+                ? `Enable the application user of ${row.identityName} in Sales, or run the integration-user step of the assisted setup again to create a new one.`
+                : `Allow sign-in for ${row.identityName} in the directory and give it the Sales licence ${SALES_LICENCE} again; the bridge resumes writing at the next check.`,
+          }
+        : {
+            rule,
+            id: 'sales.access',
+            status: 'fail',
+            message: `${row.identityName} cannot read its own Sales user: ${reason}`,
+            fix: 'Check that the integration identity is still a Sales user with the Integration User role (redeploy the solution if the roles were removed).',
+          },
+    );
   }
   if (row.erpCompanyId) {
     try {
