@@ -186,7 +186,9 @@ async function eligibleUser(
       id === row.salesUserId
         ? `${name} is the integration identity, whose changes never synchronise, so it cannot be a salesperson`
         : found.isdisabled === true
-          ? `${name} is disabled in Sales`
+          ? found.islicensed !== true
+            ? `${name} is disabled in Sales and has no Sales licence (assign DYN365_ENTERPRISE_PLAN1 in the directory)`
+            : `${name} is disabled in Sales (allow its sign-in in the directory)`
           : found.islicensed !== true
             ? `${name} has no Sales licence (assign DYN365_ENTERPRISE_PLAN1 in the directory)`
             : `${name} is not a person who sells (an application or Non-interactive user)`;
