@@ -83,6 +83,7 @@ export async function giveRoles(
 /** Runs a setup step, returning the step result (ok may be false: the checks say why). */
 export async function step(system: TestSystem, id: string, input: Record<string, unknown> = {}) {
   return ok<{
+    step: string;
     ok: boolean;
     checks: Array<{ rule: string; id: string; status: string; message: string; fix?: string }>;
     changes: string[];
@@ -92,3 +93,43 @@ export async function step(system: TestSystem, id: string, input: Record<string,
 }
 
 export { getToken };
+
+export type SetupIdentity =
+  { kind: 'user'; userName: string; password: string } | { kind: 'application'; displayName?: string };
+
+/** The setup steps with their inputs, in order (`inputs` replaces a step's input). */
+export function setupSteps(
+  system: TestSystem,
+  identity: SetupIdentity,
+  inputs: Record<string, Record<string, unknown>> = {},
+): Array<[string, Record<string, unknown>]> {
+  const steps: Array<[string, Record<string, unknown>]> = [
+    ['sales-url', { salesUrl: system.url, allowHttp: true }],
+    ['admin', { userName: system.admin.upn, password: system.admin.password }],
+    ['integration-user', { ...identity }],
+    ['solution', {}],
+    ['erp-permissions', {}],
+    ['access-mode', { nonInteractive: true }],
+    ['currency', { createIfMissing: true }],
+    ['mappings', {}],
+    ['salespeople', { auto: true, createMissing: true }],
+    ['finish', {}],
+  ];
+  return steps.map(([id, input]) => [id, inputs[id] ?? input]);
+}
+
+/** (Re)starts the setup and runs every step, failing at the first step that fails (its checks say why). */
+export async function runFullSetup(
+  system: TestSystem,
+  identity: SetupIdentity,
+  inputs: Record<string, Record<string, unknown>> = {},
+) {
+  await ok(system, 'POST', '/bridge/setup/start', { restart: true });
+  const results = [];
+  for (const [id, input] of setupSteps(system, identity, inputs)) {
+    const result = await step(system, id, input);
+    expect(result.ok, `${id}: ${JSON.stringify(result.checks, null, 2)}`).toBe(true);
+    results.push(result);
+  }
+  return results;
+}
