@@ -9,8 +9,10 @@ const API_PREFIXES = ['/auth', '/directory', '/oauth2', '/api', '/sales', '/brid
 
 /**
  * The console: built into dist/web, which the server serves at / (src/console/register-console.ts).
- * Each area is a lazily loaded chunk with the Fluent UI components only it uses; React and the router
- * are a vendor chunk of their own, so a release that changes a page leaves it cached.
+ * Each area is a lazily loaded chunk with the Fluent UI components only it uses (components several
+ * areas share go to shared chunks, loaded with the first area that needs them); React and the router
+ * are a vendor chunk of their own, so a release that changes a page leaves it cached. Grouping all of
+ * Fluent UI into one vendor chunk was measured and rejected: it moves ~110 kB into the first load.
  */
 export default defineConfig({
   root: webRoot,

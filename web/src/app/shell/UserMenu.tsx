@@ -10,9 +10,11 @@ import {
 } from '@fluentui/react-components';
 import { SignOutRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useSession } from '../../auth/session';
 import { FormError } from '../../components/FormError';
 import { messageOf } from '../../api/api-error';
+import { HOME_PATH } from '../areas';
 
 const useStyles = makeStyles({
   trigger: {
@@ -27,6 +29,7 @@ const useStyles = makeStyles({
 export function UserMenu() {
   const styles = useStyles();
   const session = useSession();
+  const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const user = session.user;
   if (!user) return null;
@@ -55,7 +58,11 @@ export function UserMenu() {
             icon={<SignOutRegular />}
             onClick={() => {
               setError(null);
-              session.signOut().catch((caught: unknown) => setError(messageOf(caught)));
+              // The next person to sign in starts at the home page, not on this person's last page.
+              session
+                .signOut()
+                .then(() => navigate(HOME_PATH))
+                .catch((caught: unknown) => setError(messageOf(caught)));
             }}
           >
             Sign out

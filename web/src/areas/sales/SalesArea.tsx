@@ -1,5 +1,21 @@
-import { PageHeader } from '../../components/PageHeader';
+import { Navigate, Route, Routes } from 'react-router';
+import { NotFoundPage } from '../../app/NotFoundPage';
+import { AccountsPage } from './records/AccountsPage';
+import { ContactsPage } from './records/ContactsPage';
+import { SecurityRolesPage } from './roles/SecurityRolesPage';
+import { SalesUsersPage } from './users/SalesUsersPage';
 
+/** The Sales area: users, their access mode and roles, the roles themselves, and records. */
 export default function SalesArea() {
-  return <PageHeader title="Sales" />;
+  return (
+    <Routes>
+      <Route index element={<Navigate to="users" replace />} />
+      <Route path="users" element={<SalesUsersPage />} />
+      <Route path="roles" element={<SecurityRolesPage />} />
+      <Route path="roles/:roleId" element={<SecurityRolesPage />} />
+      <Route path="accounts" element={<AccountsPage />} />
+      <Route path="contacts" element={<ContactsPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
 }

@@ -13,6 +13,7 @@ import {
   makeStyles,
   Option,
   Switch,
+  Text,
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -138,8 +139,11 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
                   onChange={setUsageLocation}
                   validationMessage={fieldError('usageLocation')}
                 />
-                <Field label="Licences" hint="Seats available are shown beside each licence.">
-                  <div role="group" aria-label="Licences">
+                <div>
+                  <Text as="h3" weight="semibold" id="add-user-licences">
+                    Licences
+                  </Text>
+                  <div role="group" aria-labelledby="add-user-licences">
                     {(licences.data ?? []).map((l) => (
                       <Checkbox
                         key={l.partNumber}
@@ -155,7 +159,7 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
                       />
                     ))}
                   </div>
-                </Field>
+                </div>
                 <Switch
                   label="Allow sign-in"
                   checked={signInAllowed}
