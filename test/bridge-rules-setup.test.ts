@@ -438,6 +438,64 @@ describe('rule A7: the application user', () => {
     expect(a7.filter((c: Check) => c.status === 'fail')).toEqual([]);
   });
 
+  it('the continuous checks watch the application user like a named one', async () => {
+    const connection = await ok(system, 'GET', '/bridge/connection');
+    const appId = connection.integrationIdentity.name;
+    const salesUserId = connection.integrationIdentity.salesUserId;
+    const checkNow = async () => {
+      await system.running.bridge.monitor.runNow();
+      const view = await ok(system, 'GET', '/bridge/connection');
+      return { view, failing: (view.lastCheck?.checks ?? []).filter((c: Check) => c.status === 'fail') };
+    };
+
+    // Sales keeps an application user Non-interactive; a role it must not have is what can go wrong.
+    const readWrite = await call(system, 'PATCH', `/sales/admin/users/${salesUserId}`, { accessmode: 0 });
+    expect(readWrite.status).toBe(400);
+    expect(readWrite.body.detail).toContain('always Non-interactive');
+    const roles = (action: string) =>
+      ok(system, 'POST', '/sales/admin/users/roles', {
+        systemUserIds: [salesUserId],
+        roleNames: ['System Administrator'],
+        action,
+      });
+    await roles('assign');
+    let { view, failing } = await checkNow();
+    expect(view.state).toBe('suspended');
+    expect(failing.map((c: Check) => c.id)).toEqual(['a7.not-system-administrator']);
+    expect(failing[0].message).toContain(
+      'has the System Administrator role; an integration identity must not',
+    );
+    expect(failing[0].fix).toContain('Remove System Administrator');
+    expect(view.reasons.join(' ')).toContain(failing[0].message);
+    await roles('remove');
+    expect((await checkNow()).view.state).toBe('enabled');
+
+    const { value } = await directoryCall<{ value: Array<{ id: string; appId: string }> }>(
+      system,
+      'GET',
+      '/directory/applications',
+    );
+    const application = value.find((a) => a.appId === appId)!;
+    const rotated = await directoryCall<{ clientSecret: string }>(
+      system,
+      'POST',
+      `/directory/applications/${application.id}/secret`,
+    );
+    ({ view, failing } = await checkNow());
+    expect(view.state).toBe('suspended');
+    expect(failing.map((c: Check) => c.id)).toEqual(['a7.token']);
+    expect(failing[0].message).toContain(
+      `The stored client secret of the integration application application ${appId} no longer works`,
+    );
+    const updated = await ok(system, 'POST', '/bridge/connection/credentials', {
+      secret: rotated.clientSecret,
+    });
+    expect(updated).toMatchObject({ state: 'enabled', writing: true });
+    expect(JSON.stringify(updated)).not.toContain(rotated.clientSecret);
+    const audit = (await ok(system, 'GET', '/bridge/audit')).value.map((a: { action: string }) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(['connection.suspend', 'connection.resume']));
+  });
+
   it('running setup again reuses the application user and changes nothing', async () => {
     const appId = (await ok(system, 'GET', '/bridge/connection')).integrationIdentity.name;
     const results = await runFullSetup(system, { kind: 'application' });
