@@ -4,10 +4,18 @@
  */
 import type { Readable } from 'node:stream';
 
+/**
+ * What went wrong, for the exit code: `unreachable` (no server at the address) and `auth` (no
+ * password, sign-in refused, or the signed-in user may not do this) exit 2 in the bridge commands;
+ * anything else the server refused exits 1.
+ */
+export type CliErrorKind = 'unreachable' | 'auth' | 'refused';
+
 export class CliError extends Error {
   constructor(
     message: string,
     readonly details?: unknown,
+    readonly kind: CliErrorKind = 'refused',
   ) {
     super(message);
   }
@@ -32,6 +40,8 @@ export class ApiClient {
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CliError(
         `Cannot reach Tandem at ${this.baseUrl} (${reason}). Start it with \`npm start\` (or \`tandem start\`), or give its address with --url.`,
+        undefined,
+        'unreachable',
       );
     }
   }
@@ -49,6 +59,8 @@ export class ApiClient {
     if (!response.ok || !body.access_token) {
       throw new CliError(
         `Sign-in as ${userName} failed: ${body.error_description ?? `HTTP ${response.status}`}`,
+        undefined,
+        'auth',
       );
     }
     this.token = body.access_token;
@@ -60,7 +72,11 @@ export class ApiClient {
 
   private async fail(response: Response): Promise<never> {
     const body = (await response.json().catch(() => ({}))) as ProblemBody;
-    throw new CliError(body.detail ?? `HTTP ${response.status} ${response.statusText}`, body);
+    throw new CliError(
+      body.detail ?? `HTTP ${response.status} ${response.statusText}`,
+      body,
+      response.status === 401 || response.status === 403 ? 'auth' : 'refused',
+    );
   }
 
   async json<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

@@ -16,6 +16,23 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Asks for a password without echoing it; absent when there is no terminal to ask on. */
   promptPassword?: (question: string) => Promise<string>;
+  /** Asks for a line of text (echoed); absent when there is no terminal to ask on. */
+  prompt?: (question: string) => Promise<string>;
+}
+
+/** Reads a line from the terminal, echoed. */
+export function promptLine(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer.trim());
+    });
+    rl.on('SIGINT', () => {
+      rl.close();
+      reject(new Error('Cancelled.'));
+    });
+  });
 }
 
 /** Reads a line from the terminal without echoing what is typed. */
@@ -47,6 +64,6 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    ...(process.stdin.isTTY ? { promptPassword: promptHidden } : {}),
+    ...(process.stdin.isTTY ? { promptPassword: promptHidden, prompt: promptLine } : {}),
   };
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { ApiClient, CliError, type ProblemBody } from './api-client.js';
+import { defaultUrl, defaultUser, signInPassword } from './connect.js';
 import type { CliIo } from './io.js';
 
 export interface ImportCommandOptions {
@@ -41,22 +42,6 @@ interface Applied {
   resultsUrl: string;
 }
 
-export function defaultUrl(env: CliIo['env']): string {
-  return env.TANDEM_URL || `http://127.0.0.1:${env.TANDEM_PORT || '3000'}`;
-}
-
-export function defaultUser(env: CliIo['env']): string {
-  return env.TANDEM_ADMIN_UPN || `admin@${(env.TANDEM_DOMAIN || 'contoso.com').toLowerCase()}`;
-}
-
-async function password(io: CliIo, user: string): Promise<string> {
-  if (io.env.TANDEM_PASSWORD) return io.env.TANDEM_PASSWORD;
-  if (!io.promptPassword) {
-    throw new CliError(`No password for ${user}: set TANDEM_PASSWORD or run the command in a terminal.`);
-  }
-  return io.promptPassword(`Password for ${user}: `);
-}
-
 function problemLines(
   problems: { row?: number; column?: string; field?: string; message: string }[],
 ): string {
@@ -87,7 +72,7 @@ export async function runUsersImport(
     }
     const user = options.user || defaultUser(io.env);
     const client = new ApiClient((options.url || defaultUrl(io.env)).replace(/\/+$/, ''));
-    await client.signIn(user, await password(io, user));
+    await client.signIn(user, await signInPassword(io, user));
 
     const showBar = !options.json && io.stderr.isTTY === true;
     const bar = showBar
