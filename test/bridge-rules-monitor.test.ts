@@ -354,6 +354,7 @@ describe('rule A4: the integration user is watched continuously', () => {
       `The stored password of the integration user ${integration()} no longer works`,
     );
     expect(check.fix).toContain(`Enter the current password of ${integration()}`);
+    expect(check.fix).toContain('POST /bridge/connection/credentials');
 
     const wrong = await call(system, 'POST', '/bridge/connection/credentials', { secret: 'Still-Wr0ng!' });
     expect(wrong.status).toBe(401);

@@ -485,7 +485,7 @@ describe('rule A7: the application user', () => {
     expect(view.state).toBe('suspended');
     expect(failing.map((c: Check) => c.id)).toEqual(['a7.token']);
     expect(failing[0].message).toContain(
-      `The stored client secret of the integration application application ${appId} no longer works`,
+      `The stored client secret of the integration application ${appId} no longer works`,
     );
     const updated = await ok(system, 'POST', '/bridge/connection/credentials', {
       secret: rotated.clientSecret,

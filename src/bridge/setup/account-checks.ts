@@ -31,10 +31,10 @@ function tokenFailure(row: ConnectionRow, error: unknown): CheckResult {
     id: `${rule.toLowerCase()}.token`,
     status: 'fail',
     message: wrongSecret
-      ? `The stored ${row.identityKind === 'application' ? 'client secret' : 'password'} of the integration ${row.identityKind === 'application' ? 'application' : 'user'} ${who} no longer works: it was changed or reset after setup (the directory says: ${reason})`
+      ? `The stored ${row.identityKind === 'application' ? 'client secret' : 'password'} of the integration ${row.identityKind === 'application' ? 'application' : 'user'} ${row.identityName} no longer works: it was changed or reset after setup (the directory says: ${reason})`
       : `The integration identity ${who} cannot get a token: ${reason}`,
     fix: wrongSecret
-      ? `Enter the current ${row.identityKind === 'application' ? 'secret' : 'password'} of ${who} (Bridge → Connection → Update credentials, or tandem setup --step integration-user).`
+      ? `Enter the current ${row.identityKind === 'application' ? 'secret' : 'password'} of ${who} (Bridge → Connection → Update credentials, or POST /bridge/connection/credentials).`
       : `Fix the sign-in of ${who} in the directory (allowed sign-in, no forced password change), then test the connection again.`,
   };
 }
