@@ -329,4 +329,26 @@ describe('tandem doctor and tandem connection', () => {
     expect(json.code).toBe(2);
     expect(JSON.parse(json.out)).toMatchObject({ ok: false });
   });
+
+  it('setup --application-user --restart switches to an application user (rule A7)', async () => {
+    const run = await tandem([
+      'setup',
+      '--sales-url',
+      system.url,
+      '--allow-http',
+      '--application-user',
+      '--application-name',
+      'CLI integration',
+      '--restart',
+    ]);
+    expect(run.code, run.all).toBe(0);
+    expect(run.out).toContain('Starting the assisted setup of the bridge');
+    expect(run.out).toContain('✓ # CLI integration is Non-interactive.');
+    expect(run.out).toContain('Setup finished: the connection is enabled.');
+    const status = await tandem(['connection', '--json']);
+    expect(JSON.parse(status.out)).toMatchObject({
+      state: 'enabled',
+      integrationIdentity: { kind: 'application' },
+    });
+  });
 });
