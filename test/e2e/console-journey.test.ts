@@ -255,7 +255,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     consoleErrors.allow(/status of 403/);
     await signIn('melissa@contoso.com', passwordOf('melissa@contoso.com'));
-    // A temporary password is changed first; then the sign-in is refused with the reason.
+    // A temporary password is changed first; then the sign-in is refused with the reason, on the sign-in page.
     await page.getByRole('heading', { name: 'Update your password' }).waitFor();
     await page.getByRole('textbox', { name: 'New password', exact: true }).fill('Melissa-Passw0rd!');
     await page.getByLabel('Confirm new password').fill('Melissa-Passw0rd!');
@@ -268,7 +268,6 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', () => {
   });
 
   it('takes a new salesperson through the first sign-in', STEP, async () => {
-    await page.getByRole('button', { name: 'Back to sign in' }).click();
     await signIn('chris@contoso.com', passwordOf('chris@contoso.com'));
     await page.getByRole('heading', { name: 'Update your password' }).waitFor();
     await page.getByRole('textbox', { name: 'New password', exact: true }).fill('Chris-Passw0rd!');

@@ -12,10 +12,12 @@ interface Props {
   userName: string;
   currentPassword: string;
   onCancel(): void;
+  /** The password was changed but sign-in was refused (e.g. a Non-interactive user): say why there. */
+  onRefusedAfterChange(message: string): void;
 }
 
 /** First sign-in (or after a reset): choose a new password, then sign in with it. */
-export function ChangePasswordForm({ userName, currentPassword, onCancel }: Props) {
+export function ChangePasswordForm({ userName, currentPassword, onCancel, onRefusedAfterChange }: Props) {
   const session = useSession();
   const [newPassword, setNewPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
@@ -36,12 +38,18 @@ export function ChangePasswordForm({ userName, currentPassword, onCancel }: Prop
     setBusy(true);
     try {
       await changePassword(userName, currentPassword, newPassword);
-      session.signedIn(await signIn(userName, newPassword));
     } catch (caught) {
       // The password policy and "same as before" are about the new password: show them there.
       if (caught instanceof ApiError && caught.status === 400)
         setFieldErrors({ newPassword: caught.message });
       else setError(messageOf(caught));
+      setBusy(false);
+      return;
+    }
+    try {
+      session.signedIn(await signIn(userName, newPassword));
+    } catch (caught) {
+      onRefusedAfterChange(`Your new password is saved. ${messageOf(caught)}`);
     } finally {
       setBusy(false);
     }

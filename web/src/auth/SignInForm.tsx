@@ -6,15 +6,17 @@ import { useSession } from './session';
 import { signIn } from './session-api';
 
 interface Props {
+  /** Why the last attempt was refused, when it came from another step (the password change). */
+  initialError?: string | null;
   onPasswordChangeRequired(pending: { userName: string; currentPassword: string }): void;
 }
 
-export function SignInForm({ onPasswordChangeRequired }: Props) {
+export function SignInForm({ initialError = null, onPasswordChangeRequired }: Props) {
   const session = useSession();
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ userName?: string; password?: string }>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {

@@ -39,6 +39,7 @@ interface PendingChange {
 export function SignInPage() {
   const styles = useStyles();
   const [pendingChange, setPendingChange] = useState<PendingChange | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   return (
     <div className={styles.page}>
       <main className={styles.card} aria-labelledby="sign-in-title">
@@ -50,9 +51,13 @@ export function SignInPage() {
             userName={pendingChange.userName}
             currentPassword={pendingChange.currentPassword}
             onCancel={() => setPendingChange(null)}
+            onRefusedAfterChange={(message) => {
+              setPendingChange(null);
+              setRefusal(message);
+            }}
           />
         ) : (
-          <SignInForm onPasswordChangeRequired={setPendingChange} />
+          <SignInForm key={refusal} initialError={refusal} onPasswordChangeRequired={setPendingChange} />
         )}
       </main>
     </div>
