@@ -24,11 +24,22 @@ const integration = () => upn('integration');
 /** Sales user ids by short name. */
 const ids: Record<string, string> = {};
 
-async function person(name: string, displayName: string, licences = [SALES_LICENCE]) {
-  const id = await createDirectoryUser(system, upn(name), { licences, password: PASSWORD, displayName });
+/** Creates directory users (Sales-licensed by default) in one go, then records their Sales user ids. */
+async function people(list: Array<[name: string, displayName: string, licences?: string[]]>) {
+  const directoryIds: Record<string, string> = {};
+  for (const [name, displayName, licences = [SALES_LICENCE]] of list) {
+    directoryIds[name] = await createDirectoryUser(system, upn(name), {
+      licences,
+      password: PASSWORD,
+      displayName,
+    });
+  }
   await provisionAll(system);
-  ids[name] = (await salesUser(system, upn(name))).systemuserid;
-  return id;
+  const page = await ok(system, 'GET', '/sales/admin/users?top=500');
+  for (const [name] of list) {
+    ids[name] = page.value.find((u: { domainname: string }) => u.domainname === upn(name)).systemuserid;
+  }
+  return directoryIds;
 }
 
 async function salesperson(code: string, displayName: string, email: string) {
@@ -82,17 +93,19 @@ beforeAll(async () => {
   const companies = await ok(system, 'GET', '/api/v2.0/companies');
   base = `/api/v2.0/companies(${companies.value[0].id})`;
 
-  await person('integration', 'Integration', [SALES_LICENCE, ERP_LICENCE]);
+  const directoryIds = await people([
+    ['integration', 'Integration', [SALES_LICENCE, ERP_LICENCE]],
+    ['carl', 'Carl Coupled'],
+    ['dora', 'Dora Second'],
+    ['anna', 'Anna Match'],
+    ['bob', 'Bob Twin'],
+    ['jim', 'Jim Olive'],
+    ['joan', 'Joan Olsen'],
+    ['una', 'Una Unlicensed'],
+  ]);
   await giveRoles(system, [integration()], ['Salesperson']);
   await giveRoles(system, [system.admin.upn], ['System Customizer', 'Sales Manager']);
-  await person('carl', 'Carl Coupled');
-  await person('dora', 'Dora Second');
-  await person('anna', 'Anna Match');
-  await person('bob', 'Bob Twin');
-  await person('jim', 'Jim Olive');
-  await person('joan', 'Joan Olsen');
-  const una = await person('una', 'Una Unlicensed');
-  await directoryCall(system, 'POST', `/directory/users/${una}/assign-licences`, {
+  await directoryCall(system, 'POST', `/directory/users/${directoryIds.una}/assign-licences`, {
     addLicences: [],
     removeLicences: [SALES_LICENCE],
   });
