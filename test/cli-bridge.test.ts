@@ -343,7 +343,7 @@ describe('tandem doctor and tandem connection', () => {
     ]);
     expect(run.code, run.all).toBe(0);
     expect(run.out).toContain('Starting the assisted setup of the bridge');
-    expect(run.out).toContain('✓ # CLI integration is Non-interactive.');
+    expect(run.out).toContain('✓ The application user CLI integration is Non-interactive.');
     expect(run.out).toContain('Setup finished: the connection is enabled.');
     const status = await tandem(['connection', '--json']);
     expect(JSON.parse(status.out)).toMatchObject({

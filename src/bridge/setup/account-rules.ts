@@ -206,6 +206,11 @@ export function integrationUserState(user: SalesUserFacts): CheckResult[] {
  * Rule A7: an application user is a client-credentials identity with no licence, Non-interactive,
  * and (like any integration identity) never System Administrator.
  */
+/** How to name a user in a message: an application user's "# " prefix (Dataverse's convention) dropped. */
+export function displayName(user: Pick<SalesUserFacts, 'fullname' | 'domainname'>): string {
+  return user.fullname ? user.fullname.replace(/^#\s*/, '') : user.domainname;
+}
+
 export function evaluateApplicationUser(user: SalesUserFacts | undefined, clientId: string): CheckResult[] {
   if (!user) {
     return [
@@ -217,54 +222,56 @@ export function evaluateApplicationUser(user: SalesUserFacts | undefined, client
       ),
     ];
   }
-  const who = user.fullname ?? user.domainname;
-  const checks: CheckResult[] = [pass('A7', 'a7.exists', `${who} is the application user of ${clientId}.`)];
+  const who = `application user ${displayName(user)}`;
+  const checks: CheckResult[] = [
+    pass('A7', 'a7.exists', `${displayName(user)} is the application user of ${clientId}.`),
+  ];
   checks.push(
     user.accessmode !== NON_INTERACTIVE
       ? fail(
           'A7',
           'a7.non-interactive',
-          `The application user ${who} has the access mode ${ACCESS_MODE_LABEL[user.accessmode] ?? user.accessmode}; application users are Non-interactive.`,
+          `The ${who} has the access mode ${ACCESS_MODE_LABEL[user.accessmode] ?? user.accessmode}; application users are Non-interactive.`,
           `Set the access mode of ${who} to Non-interactive in Sales (Sales → Users → ${who}).`,
         )
-      : pass('A7', 'a7.non-interactive', `${who} is Non-interactive.`),
+      : pass('A7', 'a7.non-interactive', `The ${who} is Non-interactive.`),
   );
   checks.push(
     user.islicensed
       ? warn(
           'A7',
           'a7.no-licence',
-          `The application user ${who} holds a Sales licence it does not need.`,
+          `The ${who} holds a Sales licence it does not need.`,
           `Remove the licence from ${who} to free the seat; application users need none.`,
         )
-      : pass('A7', 'a7.no-licence', `${who} uses no licence.`),
+      : pass('A7', 'a7.no-licence', `The ${who} uses no licence.`),
   );
   checks.push(
     user.isdisabled
       ? fail(
           'A7',
           'a7.enabled',
-          `The application user ${who} is disabled in Sales.`,
+          `The ${who} is disabled in Sales.`,
           `Enable ${who} in Sales, or run the integration-user step of setup again to create a new one.`,
         )
-      : pass('A7', 'a7.enabled', `${who} is enabled.`),
+      : pass('A7', 'a7.enabled', `The ${who} is enabled.`),
   );
   checks.push(
     user.roles.includes(ROLE.systemAdministrator)
       ? fail(
           'A7',
           'a7.not-system-administrator',
-          `The application user ${who} has the ${ROLE.systemAdministrator} role; an integration identity must not.`,
+          `The ${who} has the ${ROLE.systemAdministrator} role; an integration identity must not.`,
           `Remove ${ROLE.systemAdministrator} from ${who} in Sales.`,
         )
-      : pass('A7', 'a7.not-system-administrator', `${who} does not have ${ROLE.systemAdministrator}.`),
+      : pass('A7', 'a7.not-system-administrator', `The ${who} does not have ${ROLE.systemAdministrator}.`),
   );
   return checks;
 }
 
 /** After the solution is deployed the integration identity must hold both integration roles. */
 export function evaluateIntegrationRoles(user: SalesUserFacts, rule: 'A2' | 'A7'): CheckResult {
-  const who = user.fullname && rule === 'A7' ? user.fullname : user.domainname;
+  const who = rule === 'A7' ? displayName(user) : user.domainname;
   const missing = [ROLE.integrationAdministrator, ROLE.integrationUser].filter(
     (r) => !user.roles.includes(r),
   );
@@ -296,7 +303,7 @@ export function evaluateAccessMode(user: SalesUserFacts, expectedAccessMode: num
       `${who} is Non-interactive: it can get API tokens but cannot sign in to the console.`,
     );
   const mode = ACCESS_MODE_LABEL[user.accessmode] ?? String(user.accessmode);
-  const fix = `Set the access mode of ${who} to Non-interactive (Bridge → Connection → Set Non-interactive, or Sales → Users → ${who} → Access mode).`;
+  const fix = `Set the access mode of ${who} to Non-interactive in Sales (console: Sales → Users → ${who} → Access mode; API: PATCH /sales/admin/users/{id} {"accessmode": 4}).`;
   return expectedAccessMode === NON_INTERACTIVE
     ? fail(
         'A4',

@@ -3,11 +3,12 @@
  * user, role or licence and the fix. Reads as the integration identity; changes nothing.
  */
 import { connectionReasons, connectionState, loadConnection } from '../connection.js';
-import type { BridgeContext } from '../context.js';
+import { SYSTEM, type BridgeContext } from '../context.js';
 import { listSalespeopleCoupling } from '../coupling/salespeople.js';
 import { integrationClients } from '../remote.js';
 import type { CheckResult } from '../schema.js';
 import { runAccountChecks } from './account-checks.js';
+import { recordChecks } from './connection-actions.js';
 import { evaluateSetupAdministrator, ROLE } from './account-rules.js';
 import { describeRemoteError } from './remote-errors.js';
 import { salesUserFacts } from './sales-user-facts.js';
@@ -27,7 +28,11 @@ export interface DoctorReport {
 }
 
 export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
-  const row = await loadConnection(ctx.db);
+  let row = await loadConnection(ctx.db);
+  // The account checks run first and are recorded (as "test connection" does), so the state the
+  // report shows is the one they produce — never "enabled and writing" beside a failing check.
+  const accountChecks = row.identityKind && row.salesUrl ? await runAccountChecks(ctx, row) : [];
+  if (accountChecks.length > 0 && row.enabled) row = await recordChecks(ctx, SYSTEM, accountChecks);
   const state = connectionState(row);
   const checks: CheckResult[] = [];
   checks.push(
@@ -78,7 +83,6 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
     }
   }
 
-  const accountChecks = await runAccountChecks(ctx, row);
   checks.push(...accountChecks);
   if (accountChecks.some((c) => c.id.endsWith('.token') && c.status === 'fail')) {
     return { ok: false, state, checks };

@@ -118,7 +118,7 @@ export async function runErpPermissionsStep(
       rule: 'erp',
       id: 'erp.permission-set',
       status: 'pass',
-      message: `${who} has the ERP permission set ${ERP_PERMISSION_SET} and reads the company ${company.name}.`,
+      message: `${who} has the ERP permission set ${ERP_PERMISSION_SET} and reads the company ${company.name.replace(/\.+$/, '')}.`,
     },
   ];
   return {
