@@ -40,6 +40,8 @@ export interface SalesUserFacts {
   domainname: string;
   fullname?: string | null;
   isdisabled: boolean;
+  /** Why Sales disabled the user (e.g. its licence was removed), when it says. */
+  disabledreason?: string | null;
   islicensed: boolean;
   accessmode: number;
   applicationid?: string | null;
@@ -67,6 +69,11 @@ const warn = (rule: string, id: string, message: string, fix: string): CheckResu
   fix,
 });
 
+/** " (Sales says: …)" when Sales recorded why it disabled the user. */
+function because(user: SalesUserFacts): string {
+  return user.disabledreason ? ` (Sales says: ${user.disabledreason.replace(/\.+$/, '')})` : '';
+}
+
 function listAnd(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
@@ -84,7 +91,7 @@ export function evaluateSetupAdministrator(admin: SalesUserFacts): CheckResult[]
       ? fail(
           'A1',
           'a1.enabled',
-          `${who} is disabled in Sales, so it cannot set up the connection.`,
+          `${who} is disabled in Sales${because(admin)}, so it cannot set up the connection.`,
           `Allow sign-in for ${who} in the directory and give it a Sales licence (${SALES_LICENCE}), or sign in with another administrator.`,
         )
       : pass('A1', 'a1.enabled', `${who} is an enabled Sales user.`),
@@ -158,7 +165,7 @@ export function integrationUserState(user: SalesUserFacts): CheckResult[] {
       ? fail(
           'A2',
           'a2.enabled',
-          `The integration user ${who} is disabled in Sales.`,
+          `The integration user ${who} is disabled in Sales${because(user)}.`,
           `Allow sign-in for ${who} in the directory and make sure it keeps its Sales licence (${SALES_LICENCE}) or is Non-interactive.`,
         )
       : pass('A2', 'a2.enabled', `${who} is enabled.`),
@@ -251,7 +258,7 @@ export function evaluateApplicationUser(user: SalesUserFacts | undefined, client
       ? fail(
           'A7',
           'a7.enabled',
-          `The ${who} is disabled in Sales.`,
+          `The ${who} is disabled in Sales${because(user)}.`,
           `Enable ${who} in Sales, or run the integration-user step of setup again to create a new one.`,
         )
       : pass('A7', 'a7.enabled', `The ${who} is enabled.`),

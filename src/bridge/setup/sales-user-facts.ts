@@ -29,6 +29,7 @@ export function toFacts(user: SystemUser, roles: string[]): SalesUserFacts {
     domainname: String(user.domainname ?? ''),
     fullname: typeof user.fullname === 'string' ? user.fullname : null,
     isdisabled: user.isdisabled === true,
+    disabledreason: typeof user.disabledreason === 'string' ? user.disabledreason : null,
     islicensed: user.islicensed === true,
     accessmode: Number(user.accessmode ?? 0),
     applicationid: typeof user.applicationid === 'string' ? user.applicationid : null,

@@ -589,6 +589,7 @@ export const systemUserEntity = define({
       enumValues: [0, 1, 2, 3, 4, 5],
     },
     { name: 'isdisabled', column: systemusers.isdisabled, type: 'boolean', nullable: false },
+    text('disabledreason', systemusers.disabledreason, 500, { readOnly: true }),
     { name: 'islicensed', column: systemusers.islicensed, type: 'boolean', nullable: false },
     { name: 'isintegrationuser', column: systemusers.isintegrationuser, type: 'boolean', nullable: false },
     { name: 'applicationid', column: systemusers.applicationid, type: 'guid' },
