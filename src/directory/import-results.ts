@@ -5,9 +5,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { AppError } from '../platform/http/app-error.js';
+import { copyOut } from '../platform/db/bulk-copy.js';
 import { queryRows } from '../platform/db/database.js';
 import type { DirectoryContext } from './context.js';
-import { derivedTemporaryPassword } from './import-passwords.js';
+import { importPasswords } from './import-passwords.js';
 
 export const RESULTS_HEADER = ['User Name', 'Display Name', 'Temporary Password', 'Result', 'Message'];
 /** Rows per page: few round trips, and a page of 25,000 result lines is a few MB. */
@@ -20,7 +21,11 @@ interface ResultRow {
   outcome: string | null;
   has_password: boolean;
   problems: string | null;
+  /** The temporary password of a created row without an initial password from the file. */
+  password: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Claims the results file (once) and returns its lines as a stream of CSV chunks. The claim commits
@@ -36,9 +41,11 @@ export async function takeImportResults(
       results_taken: boolean;
       seed: string | null;
       licence: string | null;
+      scheme: string | null;
     }>(
       tx,
-      sql`select state, results_taken, result->>'sealedPasswordSeed' as seed, result->>'licence' as licence
+      sql`select state, results_taken, result->>'sealedPasswordSeed' as seed, result->>'licence' as licence,
+                 result->>'passwordScheme' as scheme
           from directory.imports where id = ${importId} for update`,
     );
     if (!current || current.state === 'uploading') {
@@ -60,32 +67,57 @@ export async function takeImportResults(
     await tx.execute(sql`
       update directory.imports set results_taken = true, result = result - 'sealedPasswordSeed'
       where id = ${importId}`);
-    return { seed: Buffer.from(ctx.secrets.open(current.seed), 'base64'), licence: current.licence };
+    return {
+      seed: Buffer.from(ctx.secrets.open(current.seed), 'base64'),
+      licence: current.licence,
+      scheme: Number(current.scheme ?? 1),
+    };
   });
 
   async function* chunks(): AsyncGenerator<string> {
     yield '\uFEFF' + csvLine(RESULTS_HEADER);
+    // The id goes into the query text (COPY takes no parameters): it named an import above, and is
+    // checked to be a uuid besides.
+    if (!UUID.test(importId)) throw new AppError('NotFound', `There is no import ${importId}.`);
     let after = 0;
     for (;;) {
-      const page = await queryRows<ResultRow>(
+      // Every column as text, each with its own name (copyOut). A valid row without an outcome was created (apply writes only
+      // 'updated' and 'failed'). The CASE keeps the problem lookup to failed rows: 100,000 created
+      // rows cost nothing there.
+      const cells = await copyOut(
         ctx.db,
-        // A valid row without an outcome was created (apply writes only 'updated' and 'failed').
-        sql`select r.row_number, r.user_principal_name, r.fields->>'displayName' as display_name,
-                   coalesce(r.outcome, case when r.valid then 'created' end) as outcome,
-                   (r.fields ? 'passwordHash') as has_password,
-                   -- CASE keeps the problem lookup to failed rows: 100,000 created rows cost nothing here.
-                   case when r.outcome = 'failed' or not r.valid then
-                     (select string_agg(p."column" || ': ' || p.message, '; ' order by p.seq)
-                        from directory.import_problems p
-                        where p.import_id = r.import_id and p.row_number = r.row_number) end as problems
-            from directory.import_rows r
-            where r.import_id = ${importId} and r.row_number > ${after}
-            order by r.row_number limit ${PAGE}`,
+        `select r.row_number::text as row_number, r.user_principal_name, r.display_name,
+                coalesce(r.outcome, case when r.valid then 'created' end) as outcome,
+                case when r.password_hash is null then 'f' else 't' end as has_password,
+                case when r.outcome = 'failed' or not r.valid then
+                  (select string_agg(p."column" || ': ' || p.message, '; ' order by p.seq)
+                     from directory.import_problems p
+                     where p.import_id = r.import_id and p.row_number = r.row_number) end as problems
+         from directory.import_rows r
+         where r.import_id = '${importId}' and r.row_number > ${after}
+         order by r.row_number limit ${PAGE}`,
       );
-      if (page.length === 0) return;
+      if (cells.length === 0) return;
+      const page = cells.map((c): ResultRow => ({
+        row_number: Number(c[0]),
+        user_principal_name: c[1]!,
+        display_name: c[2] ?? null,
+        outcome: c[3] ?? null,
+        has_password: c[4] === 't',
+        problems: c[5] ?? null,
+        password: '',
+      }));
       after = page[page.length - 1]!.row_number;
+      const generated = page.filter((r) => r.outcome === 'created' && !r.has_password);
+      const passwords = importPasswords(
+        claimed.scheme,
+        claimed.seed,
+        importId,
+        generated.map((r) => r.row_number),
+      );
+      generated.forEach((r, i) => (r.password = passwords[i]!));
       let text = '';
-      for (const r of page) text += csvLine(resultLine(r, claimed.seed, importId, claimed.licence));
+      for (const r of page) text += csvLine(resultLine(r, claimed.licence));
       yield text;
     }
   }
@@ -106,14 +138,14 @@ function csvLine(cells: string[]): string {
   return line + '\r\n';
 }
 
-function resultLine(r: ResultRow, seed: Buffer, importId: string, licence: string | null): string[] {
+function resultLine(r: ResultRow, licence: string | null): string[] {
   const licenced = licence ? ` Licensed for ${licence}.` : '';
   switch (r.outcome) {
     case 'created':
       return [
         r.user_principal_name,
         r.display_name ?? '',
-        r.has_password ? '' : derivedTemporaryPassword(seed, importId, r.row_number),
+        r.password,
         'Created',
         (r.has_password
           ? 'Created with the initial password from the file; it must be changed at first sign-in.'

@@ -15,7 +15,7 @@ export interface RowProblem {
   message: string;
 }
 
-/** What is staged for one row; `fields` is stored as JSON and drives apply. */
+/** What is staged for one row (one import_rows column per field) and drives apply. */
 export interface StagedFields extends ProfileFields {
   usageLocation?: string | null;
   /** Usage location derived from Country or Region, used when no other is given. */

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import {
+  derivedTemporaryPassword,
+  importPasswords,
+  newPasswordSeed,
+  PASSWORD_SCHEME,
+  temporaryPasswords,
+} from './import-passwords.js';
+
+const SHAPE = /^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){4}$/;
+const id = '0193b0c2-7f00-7000-8000-000000000001';
+
+describe('import temporary passwords', () => {
+  it('scheme 2: 20 symbols in five groups, with an upper-case letter, a lower-case letter and a digit', () => {
+    const seed = newPasswordSeed();
+    const rows = Array.from({ length: 2000 }, (_, i) => i + 2);
+    const passwords = temporaryPasswords(seed, id, rows);
+    expect(new Set(passwords).size).toBe(rows.length);
+    for (const p of passwords) {
+      expect(p).toMatch(SHAPE);
+      expect(p).toMatch(/[A-Z]/);
+      expect(p).toMatch(/[a-z]/);
+      expect(p).toMatch(/[2-9]/);
+    }
+  });
+
+  it('scheme 2 depends only on seed, import and row: any subset, page or sparse row gives the same password', () => {
+    const seed = newPasswordSeed();
+    const all = temporaryPasswords(seed, id, [2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(temporaryPasswords(seed, id, [5, 9])).toEqual([all[3], all[7]]);
+    const far = temporaryPasswords(seed, id, [2, 70000, 1_500_000]);
+    expect(far[0]).toBe(all[0]);
+    expect(temporaryPasswords(seed, id, [1_500_000])).toEqual([far[2]]);
+    expect(temporaryPasswords(seed, '0193b0c2-7f00-7000-8000-000000000002', [2])[0]).not.toBe(all[0]);
+    expect(temporaryPasswords(newPasswordSeed(), id, [2])[0]).not.toBe(all[0]);
+  });
+
+  it('imports applied before scheme 2 keep their scheme-1 passwords', () => {
+    const seed = newPasswordSeed();
+    expect(importPasswords(1, seed, id, [2, 3])).toEqual([
+      derivedTemporaryPassword(seed, id, 2),
+      derivedTemporaryPassword(seed, id, 3),
+    ]);
+    expect(importPasswords(PASSWORD_SCHEME, seed, id, [2, 3])).toEqual(temporaryPasswords(seed, id, [2, 3]));
+  });
+});
