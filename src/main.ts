@@ -95,8 +95,8 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
             bridge.close();
             erp.close();
             directory.close();
-            await sales.close();
-            await database.close();
+            // The database closes even if a background loop fails to stop cleanly.
+            await sales.close().finally(() => database.close());
           }
         })();
         return closing;

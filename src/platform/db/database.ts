@@ -105,6 +105,12 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   // int8 (row versions, counts) as JS numbers, like PGlite returns them: row versions stay far below 2^53.
   pg.default.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ends (restart, an administrator, a dropped test database) is an
+  // 'error' event on the pool; unhandled it would crash the process. The pool replaces the connection
+  // and the next query reports any real problem.
+  pool.on('error', (error) => {
+    process.stderr.write(`PostgreSQL closed an idle connection: ${error.message}\n`);
+  });
   const db = drizzle(pool);
   try {
     for (const set of migrationSets()) {
