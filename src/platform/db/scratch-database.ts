@@ -27,5 +27,22 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
   await run(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+  return {
+    url: url.toString(),
+    async drop() {
+      // A pool that has just been ended may still be closing its connections; killing them with
+      // FORCE makes the server send those clients a FATAL error they no longer listen for (an
+      // uncaught exception in the test process). Wait for them to go, and force only as a last resort.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        try {
+          await run(`drop database if exists ${name}`);
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006') throw error; // object in use
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      await run(`drop database if exists ${name} with (force)`);
+    },
+  };
 }
