@@ -14,6 +14,7 @@ import { AppShell } from './shell/AppShell';
 const DirectoryArea = lazy(() => import('../areas/directory/DirectoryArea'));
 const SalesArea = lazy(() => import('../areas/sales/SalesArea'));
 const ErpArea = lazy(() => import('../areas/erp/ErpArea'));
+const BridgeArea = lazy(() => import('../areas/bridge/BridgeArea'));
 
 function AreaRoute({ children }: { children: ReactNode }) {
   return (
@@ -68,7 +69,14 @@ export function ConsoleRoutes() {
             </AreaRoute>
           }
         />
-        {/* The Bridge area goes here: <Route path="bridge/*" …> with a lazy BridgeArea. */}
+        <Route
+          path="bridge/*"
+          element={
+            <AreaRoute>
+              <BridgeArea />
+            </AreaRoute>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route path="*" element={<Navigate to={HOME_PATH} replace />} />

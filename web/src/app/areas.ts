@@ -10,6 +10,9 @@ import {
   BoxRegular,
   ContactCardRegular,
   BriefcaseRegular,
+  PlugConnectedRegular,
+  WandRegular,
+  PeopleLinkRegular,
   type FluentIcon,
 } from '@fluentui/react-icons';
 
@@ -28,8 +31,7 @@ export interface Area {
 
 /**
  * The navigation: one section per area, each area a lazily loaded chunk (ConsoleRoutes.tsx).
- * A new area (the Bridge: assisted setup, connection, couple salespeople) is one more entry here
- * and one more lazy route there.
+ * A new area is one more entry here and one more lazy route there.
  */
 export const AREAS: Area[] = [
   {
@@ -59,6 +61,16 @@ export const AREAS: Area[] = [
       { title: 'Customers', path: '/admin/erp/customers', icon: BriefcaseRegular },
       { title: 'Contacts', path: '/admin/erp/contacts', icon: PeopleRegular },
       { title: 'Items', path: '/admin/erp/items', icon: BoxRegular },
+    ],
+  },
+  {
+    // Client paths under /admin/bridge: /bridge itself is the bridge's API.
+    key: 'bridge',
+    title: 'Bridge',
+    pages: [
+      { title: 'Assisted setup', path: '/admin/bridge/setup', icon: WandRegular },
+      { title: 'Connection', path: '/admin/bridge/connection', icon: PlugConnectedRegular },
+      { title: 'Couple salespeople', path: '/admin/bridge/salespeople', icon: PeopleLinkRegular },
     ],
   },
 ];
