@@ -9,6 +9,8 @@ import { startTestSystem, type TestSystem } from '../support/test-system.js';
 import { ensureWebBundle } from '../support/web-bundle.js';
 
 const STEP = { timeout: 60_000 };
+const INTEGRATION_USER = 'integration@contoso.com';
+const INTEGRATION_PASSWORD = 'Integration-Passw0rd!';
 const SAMPLE_USERS = ['Chris Green', 'Ben Andrews', 'David Longmuir', 'Cynthia Carey', 'Melissa MacBeth'];
 
 /**
@@ -234,6 +236,179 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', () => {
       await screenshot(page, '13-erp-customers');
     },
   );
+
+  it(
+    'prepares the integration user: Sales and Business Central licences, its own password',
+    STEP,
+    async () => {
+      await go('Active users');
+      await page.getByRole('button', { name: 'Add a user' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('First name').fill('Integration');
+      await dialog.getByLabel('Last name').fill('User');
+      await dialog.getByLabel('Username').fill('integration');
+      await dialog.getByLabel('Usage location').fill('US');
+      await dialog.getByRole('checkbox', { name: /Customer Engagement Plan/ }).check();
+      await dialog.getByRole('checkbox', { name: /Business Central Essentials/ }).check();
+      await dialog.getByRole('button', { name: 'Add user' }).click();
+      const temporary = await dialog.getByLabel('Temporary password').inputValue();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+
+      // The integration user must not be forced to change its password (rule A2): it signs in once,
+      // in a browser of its own, and chooses the password the bridge will use.
+      const own = await browser.newContext();
+      const first = await own.newPage();
+      await first.goto(`${system.url}/`);
+      await first.getByLabel('User name').fill(INTEGRATION_USER);
+      await first.getByLabel('Password').fill(temporary);
+      await first.getByRole('button', { name: 'Sign in' }).click();
+      await first.getByRole('textbox', { name: 'New password', exact: true }).fill(INTEGRATION_PASSWORD);
+      await first.getByLabel('Confirm new password').fill(INTEGRATION_PASSWORD);
+      await first.getByRole('button', { name: 'Update password and sign in' }).click();
+      await first.getByRole('heading', { name: 'Welcome, Integration User' }).waitFor();
+      await own.close();
+
+      // Rule A2 wants at least one Sales role; setup adds the two integration roles to it.
+      await go('Users');
+      const users = page.getByRole('table', { name: 'Sales users' });
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return users.getByRole('row', { name: /Integration User/ }).count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+      await users.getByRole('checkbox', { name: 'Select Integration User' }).check();
+      await page.getByRole('button', { name: 'Manage security roles' }).click();
+      const roles = page.getByRole('dialog');
+      await roles.getByRole('checkbox', { name: 'Salesperson' }).check();
+      await roles.getByRole('button', { name: 'Assign' }).click();
+      await roles.waitFor({ state: 'hidden' });
+      await expect
+        .poll(() => users.getByRole('row', { name: /Integration User/ }).innerText())
+        .toContain('Salesperson');
+    },
+  );
+
+  it(
+    'refuses an administrator without System Customizer and a non-administrative role (rule A1)',
+    STEP,
+    async () => {
+      await go('Assisted setup');
+      await page.getByRole('button', { name: 'Start setup' }).click();
+      await page.getByRole('heading', { name: 'Sales URL', level: 2 }).waitFor();
+      expect(await page.getByRole('textbox', { name: 'Sales URL' }).inputValue()).toBe(system.url);
+      await page.getByRole('checkbox', { name: 'Allow http for a loopback address' }).check();
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      await page.getByRole('heading', { name: 'Administrator (rule A1)', level: 2 }).waitFor();
+      expect(await page.getByLabel('Administrator user name').inputValue()).toBe(system.admin.upn);
+      await page.getByLabel('Administrator password').fill(system.admin.password);
+      await page.getByRole('button', { name: 'Next' }).click();
+      const failure = page.getByRole('list', { name: 'Checks of admin' });
+      await failure.waitFor();
+      expect(await failure.innerText()).toMatch(
+        /lacks the System Customizer role and a non-administrative role \(for example Sales Manager\)/,
+      );
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
+        .toMatch(/did not pass/);
+      await expect.poll(() => page.getByRole('button', { name: 'Next' }).isEnabled()).toBe(true);
+      await screenshot(page, '15-bridge-setup-a1-refused');
+
+      // Back goes one step back with what was typed; leaving asks first and says what it means.
+      await page.getByRole('button', { name: 'Back' }).click();
+      await page.getByRole('heading', { name: 'Sales URL', level: 2 }).waitFor();
+      expect(
+        await page.getByRole('checkbox', { name: 'Allow http for a loopback address' }).isChecked(),
+      ).toBe(true);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Administrator (rule A1)', level: 2 }).waitFor();
+      await page.getByRole('button', { name: 'Leave setup' }).click();
+      const leave = page.getByRole('dialog', { name: 'Leave the setup?' });
+      expect(await leave.innerText()).toMatch(/stays disabled[\s\S]*resumes here/);
+      await leave.getByRole('button', { name: 'Cancel' }).click();
+      await leave.waitFor({ state: 'hidden' });
+    },
+  );
+
+  it('passes A1 once the administrator has the roles, and runs the setup to the end', STEP, async () => {
+    await go('Users');
+    const users = page.getByRole('table', { name: 'Sales users' });
+    await users.getByRole('checkbox', { name: 'Select Tandem Administrator' }).check();
+    await page.getByRole('button', { name: 'Manage security roles' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('checkbox', { name: 'System Customizer' }).check();
+    await dialog.getByRole('checkbox', { name: 'Sales Manager' }).check();
+    await dialog.getByRole('button', { name: 'Assign' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The setup resumes where it was left: at the administrator.
+    await go('Assisted setup');
+    await page.getByRole('heading', { name: 'Administrator (rule A1)', level: 2 }).waitFor();
+    await page.getByLabel('Administrator password').fill(system.admin.password);
+    /** Next, then the following step; a step that does not pass fails the test with its checks. */
+    const next = async (heading: string) => {
+      await page.getByRole('button', { name: 'Next' }).click();
+      const following = page.getByRole('heading', { name: heading, level: 2 });
+      const refused = page.getByRole('alert').filter({ hasText: 'This step did not pass' });
+      await following.or(refused).first().waitFor();
+      if (await refused.isVisible()) {
+        throw new Error(
+          `The step before "${heading}" did not pass:\n${await page.locator('section').last().innerText()}`,
+        );
+      }
+    };
+    await next('Integration user (rules A2 / A7)');
+    await page.getByText('Administrator (rule A1): done').waitFor();
+    await page.getByRole('radio', { name: /Named user/ }).check();
+    await page.getByLabel('Integration user name').fill(INTEGRATION_USER);
+    await page.getByLabel('Integration user password').fill(INTEGRATION_PASSWORD);
+    await next('Deploy the integration solution');
+    await next('ERP permission set INTEGRATION');
+    await next('Access mode Non-interactive (rule A4)');
+    await next('Local currency in Sales');
+    await next('Default mappings');
+    await next('Couple salespeople (rules A5 / A6)');
+    await next('Test and enable');
+    await page.getByRole('button', { name: 'Test and enable' }).click();
+    await page.getByRole('heading', { name: 'Setup finished: the connection is enabled' }).waitFor();
+    await screenshot(page, '16-bridge-setup-finished');
+  });
+
+  it('shows the connection enabled, with its checks by rule', STEP, async () => {
+    await go('Connection');
+    await page.getByRole('heading', { name: 'Connection', level: 1 }).waitFor();
+    await page.getByText('Enabled', { exact: true }).waitFor();
+    await page.getByText('Writing to Sales and the ERP').waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Every account check passes').waitFor();
+    await screenshot(page, '17-bridge-connection');
+  });
+
+  it('couples every salesperson: auto-match by e-mail, then create the missing ones', STEP, async () => {
+    await go('Couple salespeople');
+    const users = page.getByRole('table', { name: 'Sales users and their salespeople' });
+    await users
+      .getByRole('row', { name: /Ben Andrews/ })
+      .getByText('BA')
+      .waitFor();
+    await users.getByRole('button', { name: 'Uncouple Ben Andrews' }).click();
+    await users.getByRole('combobox', { name: 'Salesperson for Ben Andrews' }).waitFor();
+    await page.getByRole('button', { name: 'Auto-match by e-mail' }).click();
+    await page.getByText('1 user coupled by e-mail').waitFor();
+    await users
+      .getByRole('row', { name: /David Longmuir/ })
+      .getByText(/Not matched/)
+      .waitFor();
+    await users.getByRole('checkbox', { name: 'Select all uncoupled users' }).check();
+    await page.getByRole('button', { name: /Create salespeople for the selected users/ }).click();
+    await page.getByText(/salespeople created in the ERP and coupled/).waitFor();
+    await page.getByText(/^5 of 5 Sales users coupled · 0 uncoupled/).waitFor();
+    await screenshot(page, '18-bridge-couple-salespeople');
+  });
 
   it('refuses a Non-interactive user at sign-in and says why (rule A4)', STEP, async () => {
     await go('Users');

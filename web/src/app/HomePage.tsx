@@ -51,6 +51,13 @@ export function HomePage() {
             <li>
               Create the matching <AppLink to="/admin/erp/salespeople">salespeople in the ERP</AppLink>.
             </li>
+            <li>
+              Connect the ERP to Sales with the <AppLink to="/admin/bridge/setup">assisted setup</AppLink>:
+              the right administrator, a dedicated integration user.
+            </li>
+            <li>
+              <AppLink to="/admin/bridge/salespeople">Couple the salespeople</AppLink> to their Sales users.
+            </li>
           </ol>
         </Card>
         <Card>
