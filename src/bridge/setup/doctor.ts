@@ -110,7 +110,7 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
             id: 'a5.salesperson-role',
             status: 'warn',
             message: `${withoutRole.length} licensed Sales user${withoutRole.length === 1 ? ' has' : 's have'} neither the ${ROLE.salesperson} nor the ${ROLE.salesManager} role: ${names(withoutRole)}.`,
-            fix: `Give them the ${ROLE.salesperson} role in bulk (Sales → Users → select → Manage roles, or POST /sales/admin/users/roles).`,
+            fix: `Give them the ${ROLE.salesperson} role in bulk (console: Sales → Users, select them, Manage security roles; API: POST /sales/admin/users/roles).`,
           },
     );
     const uncoupled = coupling.users.filter((u) => !u.salesperson).map((u) => u.fullname);
