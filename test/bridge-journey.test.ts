@@ -94,6 +94,7 @@ describe("the article's journey", () => {
       writing: true,
       integrationIdentity: { kind: 'user', name: integration() },
       localCurrency: 'USD',
+      erpCompanyName: 'CRONUS USA, Inc.',
       solutionVersion: '1.0.0.0',
     });
     expect(JSON.stringify(connection)).not.toContain(INTEGRATION_PASSWORD);

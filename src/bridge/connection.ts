@@ -104,6 +104,7 @@ export function connectionView(row: ConnectionRow) {
     erpUrl: row.erpUrl,
     directoryUrl: row.directoryUrl,
     erpCompanyId: row.erpCompanyId,
+    erpCompanyName: row.erpCompanyName,
     integrationIdentity: row.identityKind
       ? {
           kind: row.identityKind,

@@ -54,6 +54,8 @@ export const connections = bridge.table('connections', {
   directoryUrl: text('directory_url'),
   erpUrl: text('erp_url'),
   erpCompanyId: uuid('erp_company_id'),
+  /** The company's name when setup connected it, to show beside its id. */
+  erpCompanyName: text('erp_company_name'),
   /** 'user' (named integration user, rule A2) or 'application' (application user, rule A7). */
   identityKind: text('identity_kind').$type<'user' | 'application'>(),
   /** UPN of the named integration user, or the application's client id. */

@@ -126,6 +126,6 @@ export async function runErpPermissionsStep(
     checks,
     changes,
     summary: `${ERP_PERMISSION_SET} for ${who}; company ${company.name}`,
-    update: { erpUserId: user.id, erpCompanyId: company.id },
+    update: { erpUserId: user.id, erpCompanyId: company.id, erpCompanyName: company.name },
   };
 }

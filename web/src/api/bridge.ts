@@ -100,6 +100,7 @@ export interface Connection {
   erpUrl: string | null;
   directoryUrl: string | null;
   erpCompanyId: string | null;
+  erpCompanyName: string | null;
   integrationIdentity: {
     kind: 'user' | 'application';
     name: string | null;

@@ -345,7 +345,7 @@ function Facts({ connection: c }: { connection: Connection }) {
         : 'Not chosen yet',
     ],
     ['Sales URL', c.salesUrl ?? '—'],
-    ['ERP company', c.erpCompanyId ?? '—'],
+    ['ERP company', c.erpCompanyName ?? c.erpCompanyId ?? '—'],
     ['Set up by', c.setupAdministrator ?? '—'],
     ['Integration solution', c.solutionVersion ? `version ${c.solutionVersion}` : 'Not deployed'],
     ['Local currency', c.localCurrency ?? '—'],

@@ -1,0 +1,1 @@
+ALTER TABLE "bridge"."connections" ADD COLUMN "erp_company_name" text;
