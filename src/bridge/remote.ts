@@ -55,6 +55,33 @@ export function clientsFor(
   };
 }
 
+/** Clients acting as a person signing in with a password (the setup administrator), for the connection's servers. */
+export function clientsForUser(
+  ctx: BridgeContext,
+  row: ConnectionRow,
+  credentials: { userName: string; password: string },
+): RemoteClients {
+  const directoryUrl = directoryUrlOf(ctx, row);
+  return clientsFor(
+    ctx,
+    { salesUrl: row.salesUrl!, erpUrl: erpUrlOf(ctx, row), directoryUrl },
+    tokenSourceFor(ctx, directoryUrl, { kind: 'user', ...credentials }),
+  );
+}
+
+/** Clients acting as the signed-in setup administrator (its token, the Sales it was checked against). */
+export function clientsForAdminSession(
+  ctx: BridgeContext,
+  row: ConnectionRow,
+  session: { salesUrl: string; tokens: TokenSource },
+): RemoteClients {
+  return clientsFor(
+    ctx,
+    { salesUrl: session.salesUrl, erpUrl: erpUrlOf(ctx, row), directoryUrl: directoryUrlOf(ctx, row) },
+    session.tokens,
+  );
+}
+
 /** The integration identity as stored (secret unsealed in memory only). */
 export function integrationIdentity(ctx: BridgeContext, row: ConnectionRow): Identity {
   if (!row.identityKind || !row.identityName || !row.identitySecretSealed) {

@@ -37,6 +37,11 @@ export class AdminSessions {
     return this.current;
   }
 
+  /** The live session, if any, without restarting its idle time-out (for showing who is signed in). */
+  peek(): AdminSession | undefined {
+    return this.current && this.current.expiresAt >= this.now() ? this.current : undefined;
+  }
+
   clear(): void {
     this.current = undefined;
   }

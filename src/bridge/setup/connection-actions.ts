@@ -16,7 +16,7 @@ import {
 } from '../connection.js';
 import type { BridgeActor, BridgeContext } from '../context.js';
 import { resetDefaultMappings } from '../mappings/mappings.js';
-import { clientsFor, directoryUrlOf, erpUrlOf, tokenSourceFor } from '../remote.js';
+import { clientsForUser, directoryUrlOf, tokenSourceFor } from '../remote.js';
 import type { CheckResult } from '../schema.js';
 import { runAccountChecks } from './account-checks.js';
 import { evaluateSetupAdministrator } from './account-rules.js';
@@ -121,18 +121,8 @@ export async function redeploySolution(
 ) {
   return serialised(ctx, async () => {
     const row = requireSetUp(await loadConnection(ctx.db));
-    const directoryUrl = directoryUrlOf(ctx, row);
     const upn = credentials.userName.trim().toLowerCase();
-    const tokens = tokenSourceFor(ctx, directoryUrl, {
-      kind: 'user',
-      userName: upn,
-      password: credentials.password,
-    });
-    const admin = clientsFor(
-      ctx,
-      { salesUrl: row.salesUrl!, erpUrl: erpUrlOf(ctx, row), directoryUrl },
-      tokens,
-    );
+    const admin = clientsForUser(ctx, row, { userName: upn, password: credentials.password });
     let adminChecks: CheckResult[];
     try {
       const me = await admin.sales.whoAmI();

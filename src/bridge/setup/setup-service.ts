@@ -23,12 +23,12 @@ import { runAccountChecks } from './account-checks.js';
 import type { AdminSession } from './admin-session.js';
 import { scanPersonEdits } from './person-edits.js';
 import { describeRemoteError } from './remote-errors.js';
-import { integrationClients } from '../remote.js';
+import { clientsForAdminSession, integrationClients } from '../remote.js';
 import { runAccessModeStep } from './step-access-mode.js';
 import { runAdminStep } from './step-admin.js';
 import { runCurrencyStep } from './step-currency.js';
 import { runErpPermissionsStep } from './step-erp-permissions.js';
-import { adminClients, runIntegrationUserStep } from './step-integration-user.js';
+import { runIntegrationUserStep } from './step-integration-user.js';
 import { runSalesUrlStep } from './step-sales-url.js';
 import { deployIntegrationSolution } from './step-solution.js';
 import { failed, type StepOutcome, type StepRun } from './step-types.js';
@@ -59,7 +59,8 @@ export function serialised<T>(ctx: BridgeContext, work: () => Promise<T>): Promi
 
 export function setupView(ctx: BridgeContext, row: ConnectionRow) {
   const setup = row.setup;
-  const admin = ctx.adminSessions.get();
+  // Showing the setup (the console polls it) must not keep the administrator signed in.
+  const admin = ctx.adminSessions.peek();
   return {
     state: connectionState(row),
     running: setup !== null,
@@ -199,14 +200,14 @@ async function runStep(
     case 'integration-user':
       return runIntegrationUserStep(run as StepRun<StepInput<'integration-user'>>, admin!);
     case 'solution':
-      return deployIntegrationSolution(adminClients(run, admin!), admin!.upn, {
+      return deployIntegrationSolution(clientsForAdminSession(ctx, row, admin!), admin!.upn, {
         salesUserId: row.salesUserId!,
         kind: row.identityKind!,
       });
     case 'erp-permissions':
       return runErpPermissionsStep(
         run as StepRun<StepInput<'erp-permissions'>>,
-        adminClients(run, admin!),
+        clientsForAdminSession(ctx, row, admin!),
         admin!.upn,
       );
     case 'access-mode':
@@ -226,13 +227,16 @@ async function runStep(
           update: { expectedAccessMode: 4 },
         };
       }
-      return runAccessModeStep(run as StepRun<StepInput<'access-mode'>>, adminClients(run, admin!));
+      return runAccessModeStep(
+        run as StepRun<StepInput<'access-mode'>>,
+        clientsForAdminSession(ctx, row, admin!),
+      );
     case 'currency': {
       const input = run.input as StepInput<'currency'>;
       if (input.createIfMissing && !admin) return failed([SIGN_IN_AGAIN]);
       return runCurrencyStep(
         run as StepRun<StepInput<'currency'>>,
-        admin ? adminClients(run, admin) : undefined,
+        admin ? clientsForAdminSession(ctx, row, admin) : undefined,
       );
     }
     case 'mappings': {

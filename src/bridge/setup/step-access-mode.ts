@@ -37,7 +37,8 @@ export async function runAccessModeStep(
     facts.accessmode = NON_INTERACTIVE;
     changes.push(`Set the access mode of ${facts.domainname} to Non-interactive`);
   }
-  const expected = facts.accessmode === NON_INTERACTIVE ? NON_INTERACTIVE : facts.accessmode;
+  // What setup leaves is what later checks expect: Non-interactive, or the mode the admin kept.
+  const expected = facts.accessmode;
   const check: CheckResult = evaluateAccessMode(facts, expected);
   return {
     ok: true,

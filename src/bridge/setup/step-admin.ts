@@ -4,7 +4,7 @@
  * Its token is kept in memory for the rest of the setup; its password is never stored.
  */
 import { TokenRequestError } from '../clients/index.js';
-import { clientsFor, directoryUrlOf, erpUrlOf, tokenSourceFor } from '../remote.js';
+import { clientsForUser } from '../remote.js';
 import { evaluateSetupAdministrator } from './account-rules.js';
 import { describeRemoteError } from './remote-errors.js';
 import { salesUserFacts } from './sales-user-facts.js';
@@ -14,10 +14,9 @@ import { failed, type StepOutcome, type StepRun } from './step-types.js';
 export async function runAdminStep(run: StepRun<StepInput<'admin'>>): Promise<StepOutcome> {
   const { ctx, row, input } = run;
   const salesUrl = row.salesUrl!;
-  const directoryUrl = directoryUrlOf(ctx, row);
   const upn = input.userName.trim().toLowerCase();
-  const tokens = tokenSourceFor(ctx, directoryUrl, { kind: 'user', userName: upn, password: input.password });
-  const clients = clientsFor(ctx, { salesUrl, erpUrl: erpUrlOf(ctx, row), directoryUrl }, tokens);
+  const clients = clientsForUser(ctx, row, { userName: upn, password: input.password });
+  const tokens = clients.tokens;
   let facts;
   try {
     await tokens.getToken();

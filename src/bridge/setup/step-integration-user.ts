@@ -5,24 +5,13 @@
  */
 import { TokenRequestError } from '../clients/index.js';
 import type { CheckResult } from '../schema.js';
-import { clientsFor, directoryUrlOf, erpUrlOf, tokenSourceFor, type RemoteClients } from '../remote.js';
+import { clientsForAdminSession, directoryUrlOf, tokenSourceFor } from '../remote.js';
 import { evaluateApplicationUser, evaluateNamedIntegrationUser } from './account-rules.js';
 import type { AdminSession } from './admin-session.js';
 import { describeRemoteError, isForbidden } from './remote-errors.js';
 import { findApplicationUser, findSalesUserByUpn } from './sales-user-facts.js';
 import type { StepInput } from './steps.js';
 import { failed, type StepOutcome, type StepRun } from './step-types.js';
-
-function adminClients(run: StepRun<unknown>, admin: AdminSession): RemoteClients {
-  const directoryUrl = directoryUrlOf(run.ctx, run.row);
-  return clientsFor(
-    run.ctx,
-    { salesUrl: admin.salesUrl, erpUrl: erpUrlOf(run.ctx, run.row), directoryUrl },
-    admin.tokens,
-  );
-}
-
-export { adminClients };
 
 /** Whether the identity can get a token, as a check (the directory's reason when it cannot). */
 async function signInCheck(
@@ -62,7 +51,7 @@ async function namedUser(
   admin: AdminSession,
 ): Promise<StepOutcome> {
   const upn = run.input.userName.trim().toLowerCase();
-  const clients = adminClients(run, admin);
+  const clients = clientsForAdminSession(run.ctx, run.row, admin);
   let user;
   try {
     user = await findSalesUserByUpn(clients.sales, upn);
@@ -120,7 +109,7 @@ async function applicationUser(
   run: StepRun<Extract<StepInput<'integration-user'>, { kind: 'application' }>>,
   admin: AdminSession,
 ): Promise<StepOutcome> {
-  const clients = adminClients(run, admin);
+  const clients = clientsForAdminSession(run.ctx, run.row, admin);
   const row = run.row;
   // Re-running setup: keep the application user it created, if it still works.
   if (row.identityKind === 'application' && row.identityName && row.identitySecretSealed) {
