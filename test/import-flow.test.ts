@@ -272,6 +272,35 @@ describe('bulk user import over HTTP', () => {
     expect((await fetch(`${system.url}/healthz`)).status).toBe(200);
   });
 
+  it('leaves no staged rows behind when a file is refused part-way or an import expires', async () => {
+    const { sql } = await import('drizzle-orm');
+    const { deleteExpiredImports } = await import('../src/directory/csv-import.js');
+    const db = system.running.database.db;
+    const staged = async (id?: string) =>
+      (
+        (await db.execute(
+          id
+            ? sql`select count(*)::int as n from directory.import_rows where import_id = ${id}`
+            : sql`select (select count(*) from directory.import_rows)::int + (select count(*) from directory.import_problems)::int as n`,
+        )) as unknown as { rows: { n: number }[] }
+      ).rows[0]!.n;
+    const before = await staged();
+    // 6,000 good rows are staged (more than one batch) before the problems pass 1,000.
+    const good = Array.from({ length: 6000 }, (_, i) => row(`part${i}@contoso.com`));
+    const refused = await upload([HEADER, ...good, ...Array(1001).fill('x,y')].join('\r\n'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('Stopped after 1,000 problems');
+    expect(await staged()).toBe(before);
+
+    const verified = await upload([HEADER, row('expiring@contoso.com')].join('\r\n'));
+    expect(await staged(verified.body.id)).toBe(1);
+    await db.execute(
+      sql`update directory.imports set created_at = now() - interval '25 hours' where id = ${verified.body.id}`,
+    );
+    expect(await deleteExpiredImports(db)).toBeGreaterThanOrEqual(1);
+    expect(await staged(verified.body.id)).toBe(0);
+  });
+
   it('rejects an unknown licence and seat exhaustion without writing', async () => {
     const csv = [HEADER, ...Array.from({ length: 3 }, (_, i) => row(`seat${i}@contoso.com`))].join('\r\n');
     const verified = await upload(csv);
