@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyIn, copyOut, type CopyCell } from '../src/platform/db/bulk-copy.js';
+import { copyDocumentIn, copyIn, copyOut, type CopyCell } from '../src/platform/db/bulk-copy.js';
+import { copyDocument } from '../src/platform/db/copy-text.js';
 import { openDatabase, queryRows, type DatabaseHandle } from '../src/platform/db/database.js';
 import { createScratchDatabase, type ScratchDatabase } from '../src/platform/db/scratch-database.js';
 import { templatePgdata } from './support/template.js';
@@ -60,6 +61,23 @@ describe('bulk copy in and out', () => {
     expect(out.map((r) => r[1])).toEqual([...awkward, null]);
     expect(out[0]).toEqual(['0', awkward[0], 'true']);
     expect(out[out.length - 1]).toEqual(['99', null, null]);
+  });
+
+  it('takes a COPY document made elsewhere, as text or as UTF-8 bytes', async () => {
+    const rows: CopyCell[][] = awkward.map((t, i) => [200 + i, t, i % 2 === 1, null]);
+    const document = copyDocument(rows, 4);
+    await copyDocumentIn(handle.db, 'public.bulk_t', ['n', 't', 'b', 'u'], document.slice(0, 0));
+    await copyDocumentIn(
+      handle.db,
+      'public.bulk_t',
+      ['n', 't', 'b', 'u'],
+      new TextEncoder().encode(document),
+    );
+    const stored = await queryRows<{ t: string; b: boolean }>(
+      handle.db,
+      sql`select t, b from public.bulk_t where n >= 200 order by n`,
+    );
+    expect(stored).toEqual(awkward.map((t, i) => ({ t, b: i % 2 === 1 })));
   });
 
   it('inside a transaction, and refuses identifiers that are not plain', async () => {

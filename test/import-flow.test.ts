@@ -148,6 +148,39 @@ describe('bulk user import over HTTP', () => {
     );
   });
 
+  it('applies an import staged by an earlier version, without staged password hashes', async () => {
+    const { sql } = await import('drizzle-orm');
+    const db = system.running.database.db;
+    const verified = await upload(
+      [HEADER, row('legacy1@contoso.com'), row('legacy2@contoso.com')].join('\r\n'),
+    );
+    // What migration 0008 leaves of rows staged before it: no hash, no flag, no seed drawn at staging.
+    await db.execute(sql`
+      update directory.import_rows set password_hash = null, password_generated = false
+      where import_id = ${verified.body.id}`);
+    await db.execute(sql`
+      update directory.imports set options = options - 'sealedPasswordSeed' where id = ${verified.body.id}`);
+    const applied = await apply(verified.body.id, {});
+    expect(applied.body).toMatchObject({ created: 2 });
+    const results = await fetch(`${system.url}${applied.body.resultsUrl as string}`, { headers: auth });
+    const records = parse((await results.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const token = await fetch(`${system.url}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: 'legacy2@contoso.com',
+        password: records[1]!['Temporary Password']!,
+      }),
+    });
+    expect(((await token.json()) as { error_description: string }).error_description).toContain(
+      'must change the password',
+    );
+  });
+
   it('re-importing updates by User Name and never duplicates', async () => {
     const before = await countUsers();
     const sample = await sampleTemplate();

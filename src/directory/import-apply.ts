@@ -9,8 +9,9 @@ import { queryRows, type Transaction } from '../platform/db/database.js';
 import { hashGeneratedSecret } from '../platform/security/passwords.js';
 import { recordAudit } from './audit.js';
 import type { Actor, DirectoryContext } from './context.js';
-import { getImport, STAGED_PROFILE, type ImportResultCounts } from './csv-import.js';
+import { getImport, type ImportResultCounts } from './csv-import.js';
 import { newPasswordSeed, PASSWORD_SCHEME, temporaryPasswords } from './import-passwords.js';
+import { STAGED_PROFILE } from './import-staging.js';
 import { isIsoCountryCode } from './iso-countries.js';
 import { imports } from './schema.js';
 import { findSku, reserveSeats, type SkuRow } from './seats.js';
@@ -42,11 +43,6 @@ const PENDING = sql`r.valid and r.outcome is null`;
 const APPLIED = sql`r.valid and (r.outcome is null or r.outcome = 'updated')`;
 /** How many offending rows a refusal message names. */
 const ROWS_NAMED = 10;
-/**
- * Rows per statement when inserting the created users with their password hashes: one statement
- * for the usual file, chunks only to bound the size of one parameter array.
- */
-const INSERT_CHUNK = 50000;
 /** The users columns of the staged profile fields, in STAGED_PROFILE order. */
 const PROFILE_COLUMNS = STAGED_PROFILE.map(([, column]) => column).join(', ');
 
@@ -224,43 +220,35 @@ export async function applyImport(
       await reserveSeats(tx, sku.id, seatsNeeded);
     }
 
-    // New users: temporary passwords derived from a fresh seed (see import-passwords.ts), keyed-hashed.
-    // Their row numbers come back as one text value (reading 100,000 rows one by one costs more on
-    // PGlite), and the hashes go in as two comma-separated texts zipped by unnest: no per-element
-    // array encoding, no JSON.
-    const seed = newPasswordSeed();
-    const [pending] = await queryRows<{ rows: string | null }>(
+    // New users. Their temporary passwords were drawn from the import's seed and hashed while staging
+    // (import-staging.ts), so each row already holds its password hash. Only rows staged before that
+    // (an import verified by an earlier version) lack one; theirs are derived and hashed here, sent
+    // as two comma-separated texts zipped by unnest (no per-element array encoding, no JSON).
+    const sealedSeed =
+      typeof locked.options?.sealedPasswordSeed === 'string' ? locked.options.sealedPasswordSeed : null;
+    const seed = sealedSeed ? Buffer.from(ctx.secrets.open(sealedSeed), 'base64') : newPasswordSeed();
+    const [unhashed] = await queryRows<{ rows: string | null }>(
       tx,
-      sql`select string_agg(r.row_number || case when r.password_hash is null then '' else 'p' end, ','
-                            order by r.row_number) as rows
-          from directory.import_rows r where r.import_id = ${importId} and ${PENDING}`,
+      sql`select string_agg(r.row_number::text, ',' order by r.row_number) as rows
+          from directory.import_rows r
+          where r.import_id = ${importId} and ${PENDING} and r.password_hash is null`,
     );
-    const pendingRows = pending?.rows ? pending.rows.split(',') : [];
-    for (let i = 0; i < pendingRows.length; i += INSERT_CHUNK) {
-      // Rows after the previous chunk's last up to this chunk's last: every pending row exactly once.
-      const from = i === 0 ? 0 : parseInt(pendingRows[i - 1]!, 10);
-      const to = parseInt(pendingRows[Math.min(i + INSERT_CHUNK, pendingRows.length) - 1]!, 10);
-      const generated = pendingRows
-        .slice(i, i + INSERT_CHUNK)
-        .filter((r) => !r.endsWith('p'))
-        .map((r) => parseInt(r, 10));
-      const hashes = temporaryPasswords(seed, importId, generated).map((p) =>
-        hashGeneratedSecret(p, ctx.generatedSecretKey),
-      );
-      await tx.execute(sql`
-        insert into directory.users (
-          id, user_principal_name, ${sql.raw(PROFILE_COLUMNS)},
-          usage_location, sign_in_allowed, password_hash, must_change_password, modified_by, modified_at)
-        select r.user_id, r.user_principal_name, ${sql.raw(STAGED_PROFILE.map(([, c]) => `r.${c}`).join(', '))},
-               coalesce(${usage}::text, r.usage_location, r.country_code),
-               ${signInAllowed}::boolean and not coalesce(r.sign_in_blocked, false),
-               coalesce(r.password_hash, p.h), true, ${actor.id}::uuid, now()
-        from directory.import_rows r
-        left join unnest(string_to_array(${generated.join(',')}::text, ',')::int[],
-                         string_to_array(${hashes.join(',')}::text, ',')) as p(n, h) on p.n = r.row_number
-        where r.import_id = ${importId} and ${PENDING}
-          and r.row_number > ${from}::int and r.row_number <= ${to}::int`);
-    }
+    const generated = unhashed?.rows ? unhashed.rows.split(',').map((r) => parseInt(r, 10)) : [];
+    const hashes = temporaryPasswords(seed, importId, generated).map((p) =>
+      hashGeneratedSecret(p, ctx.generatedSecretKey),
+    );
+    await tx.execute(sql`
+      insert into directory.users (
+        id, user_principal_name, ${sql.raw(PROFILE_COLUMNS)},
+        usage_location, sign_in_allowed, password_hash, must_change_password, modified_by, modified_at)
+      select r.user_id, r.user_principal_name, ${sql.raw(STAGED_PROFILE.map(([, c]) => `r.${c}`).join(', '))},
+             coalesce(${usage}::text, r.usage_location, r.country_code),
+             ${signInAllowed}::boolean and not coalesce(r.sign_in_blocked, false),
+             coalesce(r.password_hash, p.h), true, ${actor.id}::uuid, now()
+      from directory.import_rows r
+      left join unnest(string_to_array(${generated.join(',')}::text, ',')::int[],
+                       string_to_array(${hashes.join(',')}::text, ',')) as p(n, h) on p.n = r.row_number
+      where r.import_id = ${importId} and ${PENDING}`);
 
     // Existing users: the file's columns replace the profile (a blank cell clears it); columns the
     // format lacks (Entra has no Fax) are left alone, and so are password and sign-in status.
@@ -340,7 +328,9 @@ export async function applyImport(
         finishedAt: new Date(),
         problemCount: problemTotal?.n ?? 0,
         options: {
-          ...locked.options,
+          ...Object.fromEntries(
+            Object.entries(locked.options ?? {}).filter(([k]) => k !== 'sealedPasswordSeed'),
+          ),
           applied: {
             signInAllowed,
             licence: sku?.partNumber ?? null,
@@ -350,7 +340,7 @@ export async function applyImport(
         },
         result: {
           ...outcome,
-          sealedPasswordSeed: ctx.secrets.seal(seed.toString('base64')),
+          sealedPasswordSeed: sealedSeed ?? ctx.secrets.seal(seed.toString('base64')),
           passwordScheme: PASSWORD_SCHEME,
         },
       })

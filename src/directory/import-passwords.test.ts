@@ -5,6 +5,7 @@ import {
   newPasswordSeed,
   PASSWORD_SCHEME,
   temporaryPasswords,
+  temporaryPasswordSource,
 } from './import-passwords.js';
 
 const SHAPE = /^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){4}$/;
@@ -42,5 +43,22 @@ describe('import temporary passwords', () => {
       derivedTemporaryPassword(seed, id, 3),
     ]);
     expect(importPasswords(PASSWORD_SCHEME, seed, id, [2, 3])).toEqual(temporaryPasswords(seed, id, [2, 3]));
+  });
+
+  it('scheme 2 is stable: known passwords of a fixed seed (results files must match what staging hashed)', () => {
+    const seed = Buffer.alloc(32, 7);
+    const rows = [2, 3, 65537, 65538, 70000, 1500000];
+    const known = [
+      'nw2K-JsMy-Nntm-voQH-PmqZ',
+      '8rXZ-zV7f-V9Q6-wyMk-mAEt',
+      'hQvR-PQxc-gxz8-Xv7P-KiDv',
+      '9taS-2JeJ-pjMa-iE5U-mPVR',
+      'iEY6-nggi-gnR3-vL5P-zb37',
+      'sngG-cSJV-x4fg-Kakg-QGaP',
+    ];
+    expect(temporaryPasswords(seed, id, rows)).toEqual(known);
+    // One row at a time, in any order, across keystream spans.
+    const passwordOf = temporaryPasswordSource(seed, id);
+    expect([5, 4, 3, 2, 1, 0].map((i) => passwordOf(rows[i]!))).toEqual([...known].reverse());
   });
 });

@@ -54,36 +54,39 @@ export function derivedTemporaryPassword(seed: Buffer, importId: string, row: nu
 
 /** The password scheme apply records with the seed; imports applied before it have none (scheme 1). */
 export const PASSWORD_SCHEME = 2;
-/** Rows whose keystream is made at once (32 bytes each): bounds memory for sparse row numbers. */
+/** Rows whose keystream is made at once (32 bytes each, 2 MiB): bounds memory for sparse row numbers. */
 const SPAN = 65536;
 
 /**
- * Temporary passwords of many rows at once (scheme 2): row r takes the 32 bytes at block 2r of an
- * AES-256-CTR keystream keyed by HMAC(seed, importId), so a whole page costs one cipher call instead
- * of an HMAC per row (100,000 rows: ~0.1 s instead of ~0.9 s). The ~5% of rows whose 32 bytes fall
- * short of the rules (no digit, most often) take their scheme-1 password. `rows` must be ascending.
+ * Temporary passwords of many rows (scheme 2), one row at a time: row r takes the 32 bytes at block 2r
+ * of an AES-256-CTR keystream keyed by HMAC(seed, importId), made a span of rows at a time, so a file
+ * costs a few cipher calls instead of an HMAC per row (100,000 rows: ~0.1 s instead of ~0.9 s). The
+ * ~5% of rows whose 32 bytes fall short of the rules (no digit, most often) take their scheme-1
+ * password. Cheapest with ascending rows, as a file gives them.
  */
-export function temporaryPasswords(seed: Buffer, importId: string, rows: readonly number[]): string[] {
+export function temporaryPasswordSource(seed: Buffer, importId: string): (row: number) => string {
   const key = crypto.createHmac('sha256', seed).update(`tandem-import-passwords-v2:${importId}`).digest();
-  const out: string[] = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length;) {
-    const first = rows[i]!;
-    let j = i;
-    while (j < rows.length && rows[j]! - first < SPAN) j++;
-    const last = rows[j - 1]!;
-    const iv = Buffer.alloc(16);
-    iv.writeBigUInt64BE(BigInt(first) * 2n, 8);
-    const cipher = crypto.createCipheriv('aes-256-ctr', key, iv);
-    const stream = Buffer.concat([cipher.update(Buffer.alloc((last - first + 1) * 32)), cipher.final()]);
-    for (let k = i; k < j; k++) {
-      const offset = (rows[k]! - first) * 32;
-      out[k] =
-        passwordFrom(stream.subarray(offset, offset + 32)) ??
-        derivedTemporaryPassword(seed, importId, rows[k]!);
+  let first = -1;
+  let stream = Buffer.alloc(0);
+  return (row) => {
+    if (first < 0 || row < first || row >= first + SPAN) {
+      first = row;
+      const iv = Buffer.alloc(16);
+      iv.writeBigUInt64BE(BigInt(first) * 2n, 8);
+      const cipher = crypto.createCipheriv('aes-256-ctr', key, iv);
+      stream = Buffer.concat([cipher.update(Buffer.alloc(SPAN * 32)), cipher.final()]);
     }
-    i = j;
-  }
-  return out;
+    const offset = (row - first) * 32;
+    return (
+      passwordFrom(stream.subarray(offset, offset + 32)) ?? derivedTemporaryPassword(seed, importId, row)
+    );
+  };
+}
+
+/** temporaryPasswords for a list of rows (ascending). */
+export function temporaryPasswords(seed: Buffer, importId: string, rows: readonly number[]): string[] {
+  const passwordOf = temporaryPasswordSource(seed, importId);
+  return rows.map((row) => passwordOf(row));
 }
 
 /** The passwords of `rows` under the scheme the import was applied with. */

@@ -19,6 +19,7 @@ interface ResultRow {
   user_principal_name: string;
   display_name: string | null;
   outcome: string | null;
+  /** Created with the initial password from the file (Entra), not a temporary one. */
   has_password: boolean;
   problems: string | null;
   /** The temporary password of a created row without an initial password from the file. */
@@ -88,7 +89,7 @@ export async function takeImportResults(
         ctx.db,
         `select r.row_number::text as row_number, r.user_principal_name, r.display_name,
                 coalesce(r.outcome, case when r.valid then 'created' end) as outcome,
-                case when r.password_hash is null then 'f' else 't' end as has_password,
+                case when r.password_hash is null or r.password_generated then 'f' else 't' end as has_password,
                 case when r.outcome = 'failed' or not r.valid then
                   (select string_agg(p."column" || ': ' || p.message, '; ' order by p.seq)
                      from directory.import_problems p

@@ -40,6 +40,18 @@ function clip(value: string): string {
   return value.length > MAX_VALUE_IN_PROBLEM ? `${value.slice(0, MAX_VALUE_IN_PROBLEM)}…` : value;
 }
 
+/** Each layout's headings by column key, made once per file rather than once per row. */
+const headingsOf = new WeakMap<ImportLayout, Map<ImportColumnKey, string>>();
+
+function headings(layout: ImportLayout): Map<ImportColumnKey, string> {
+  let map = headingsOf.get(layout);
+  if (!map) {
+    map = new Map(layout.columns.map((c) => [c.key, c.heading]));
+    headingsOf.set(layout, map);
+  }
+  return map;
+}
+
 /** Validates one data record against the layout and the tenant's verified domains. */
 export function validateRecord(
   layout: ImportLayout,
@@ -48,7 +60,7 @@ export function validateRecord(
 ): ValidatedRow {
   const problems: RowProblem[] = [];
   const fields: StagedFields = {};
-  const headingOf = new Map<ImportColumnKey, string>();
+  const headingOf = headings(layout);
   if (record.cells.length !== layout.width) {
     problems.push({
       row: record.row,
@@ -58,7 +70,6 @@ export function validateRecord(
     });
   }
   for (const column of layout.columns) {
-    headingOf.set(column.key, column.heading);
     const value = cleanCell(record.cells[column.index]);
     switch (column.key) {
       case 'password':
@@ -85,9 +96,8 @@ export function validateRecord(
   }
 
   const upn = fields.userPrincipalName ?? '';
-  const issues = profileProblems({ ...fields, usageLocation: undefined }, verifiedDomains, {
-    requireAll: true,
-  });
+  // Usage location is checked below, under the file's own heading.
+  const issues = profileProblems(fields, verifiedDomains, { requireAll: true, skipUsageLocation: true });
   for (const issue of issues) {
     const raw = fields[issue.field as keyof ProfileFields];
     problems.push({

@@ -223,8 +223,14 @@ export const importRows = directory.table(
     countryCode: text('country_code'),
     /** Entra "Block sign in" = Yes. */
     signInBlocked: boolean('sign_in_blocked'),
-    /** scrypt hash of an Entra initial password; null: the user gets a temporary password. */
+    /**
+     * The password the row's user is created with: the scrypt hash of an Entra initial password, or
+     * (password_generated) the hash of its temporary password, made while staging. Null only in rows
+     * staged before migration 0008, whose temporary passwords apply makes.
+     */
     passwordHash: text('password_hash'),
+    /** password_hash is of a temporary password Tandem drew (shown once in the results file). */
+    passwordGenerated: boolean('password_generated').notNull().default(false),
     valid: boolean('valid').notNull(),
     /**
      * 'updated' | 'failed' after apply; a valid row left null was created (not written, so applying

@@ -93,7 +93,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function profileProblems(
   fields: ProfileFields & { usageLocation?: string | null },
   verifiedDomains: readonly string[],
-  options: { requireAll: boolean },
+  options: { requireAll: boolean; skipUsageLocation?: boolean },
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const spec of PROFILE_FIELDS) {
@@ -122,7 +122,7 @@ export function profileProblems(
       });
     }
   }
-  const usage = fields.usageLocation;
+  const usage = options.skipUsageLocation ? undefined : fields.usageLocation;
   if (usage !== undefined && usage !== null && usage !== '' && !isIsoCountryCode(usage)) {
     issues.push({
       field: 'usageLocation',

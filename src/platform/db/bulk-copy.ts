@@ -1,4 +1,5 @@
 import { entityKind, sql } from 'drizzle-orm';
+import { copyDocument, parseCopyDocument, type CopyCell } from './copy-text.js';
 import type { Queryable } from './database.js';
 
 /**
@@ -12,8 +13,7 @@ import type { Queryable } from './database.js';
  * document per call and to an ordinary query; the server does that work on its own cores.
  */
 
-/** A cell of copyIn: null is SQL NULL; booleans and numbers are written as PostgreSQL reads them. */
-export type CopyCell = string | number | boolean | null;
+export type { CopyCell };
 
 interface PgliteClient {
   query(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ blob?: Blob }>;
@@ -34,18 +34,6 @@ function checkIdentifiers(names: readonly string[]): void {
   }
 }
 
-/** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
-function copyText(value: CopyCell): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/[\\\t\n\r]/g, (c) =>
-        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-      )
-    : text;
-}
-
 /**
  * Inserts rows (cells in the order of `columns`) into `table`. Table and column names are code
  * constants (checked to be plain identifiers); the cells may hold anything.
@@ -56,22 +44,44 @@ export async function copyIn(
   columns: readonly string[],
   rows: readonly (readonly CopyCell[])[],
 ): Promise<void> {
-  checkIdentifiers([table, ...columns]);
   if (rows.length === 0) return;
-  const list = columns.join(', ');
+  const client = pgliteClient(q);
+  if (client) return copyDocumentIn(q, table, columns, copyDocument(rows, columns.length));
+  await insertAsJson(q, table, columns, rows);
+}
+
+/**
+ * Inserts a COPY document built elsewhere (copy-text.ts; e.g. on a worker thread), as text or UTF-8
+ * bytes, into `table`, its cells in the order of `columns`. On PostgreSQL the document is read back into rows and inserted as
+ * JSON, PostgreSQL converting each text cell to its column's type.
+ */
+export async function copyDocumentIn(
+  q: Queryable,
+  table: string,
+  columns: readonly string[],
+  document: string | Uint8Array<ArrayBuffer>,
+): Promise<void> {
+  checkIdentifiers([table, ...columns]);
+  if (document.length === 0) return;
   const client = pgliteClient(q);
   if (client) {
-    const lines: string[] = [];
-    for (const row of rows) {
-      let line = '';
-      for (let i = 0; i < columns.length; i++) line += (i > 0 ? '\t' : '') + copyText(row[i] ?? null);
-      lines.push(line);
-    }
-    await client.query(`copy ${table} (${list}) from '/dev/blob'`, [], {
-      blob: new Blob([lines.join('\n') + '\n']),
+    await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+      blob: new Blob([document]),
     });
     return;
   }
+  const text = typeof document === 'string' ? document : new TextDecoder().decode(document);
+  await insertAsJson(q, table, columns, parseCopyDocument(text));
+}
+
+async function insertAsJson(
+  q: Queryable,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyCell[])[],
+): Promise<void> {
+  checkIdentifiers([table, ...columns]);
+  const list = columns.join(', ');
   const objects = rows.map((row) => {
     const o: Record<string, CopyCell> = {};
     for (let i = 0; i < columns.length; i++) o[columns[i]!] = row[i] ?? null;
@@ -81,24 +91,6 @@ export async function copyIn(
     sql
       .raw(`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, `)
       .append(sql`${JSON.stringify(objects)}::json)`),
-  );
-}
-
-function unescapeCopy(field: string): string {
-  return field.replace(/\\(.)/g, (_, c: string) =>
-    c === 'n'
-      ? '\n'
-      : c === 't'
-        ? '\t'
-        : c === 'r'
-          ? '\r'
-          : c === 'b'
-            ? '\b'
-            : c === 'f'
-              ? '\f'
-              : c === 'v'
-                ? '\v'
-                : c,
   );
 }
 
@@ -122,20 +114,5 @@ export async function copyOut(q: Queryable, query: string): Promise<(string | nu
     return result.rows.map((row) => Object.values(row));
   }
   const result = await client.query(`copy (${query}) to '/dev/blob'`);
-  const text = result.blob ? await result.blob.text() : '';
-  const out: (string | null)[][] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const cells = text.slice(start, end).split('\t');
-    for (let i = 0; i < cells.length; i++) {
-      const cell = cells[i]!;
-      if (cell === '\\N') cells[i] = null as unknown as string;
-      else if (cell.includes('\\')) cells[i] = unescapeCopy(cell);
-    }
-    out.push(cells);
-    start = end + 1;
-  }
-  return out;
+  return parseCopyDocument(result.blob ? await result.blob.text() : '');
 }
