@@ -8,6 +8,7 @@ import { createErp, type ErpApp } from './erp/index.js';
 import { createSales, type SalesApp } from './sales/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { startDatabaseMaintenance } from './platform/db/maintenance.js';
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
 import { SecretBox } from './platform/security/secret-box.js';
 import { ForegroundGate } from './platform/jobs/foreground-gate.js';
@@ -64,6 +65,13 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       gate.enter();
       reply.raw.once('close', () => gate.leave());
     });
+    // PGlite has no autovacuum: Tandem vacuums and analyzes it itself, soon after writes.
+    const maintenance = startDatabaseMaintenance(database, gate, {
+      onError: (error) => server.log.warn({ err: error }, 'database maintenance failed'),
+    });
+    server.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) maintenance.wake();
+    });
     // Each app registers in its own encapsulated scope: its authenticator and error shape stay its own.
     await server.register(async (scope) => directory.registerRoutes(scope));
     await server.register(async (scope) => erp.registerRoutes(scope));
@@ -89,15 +97,17 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
       bridge,
       close() {
         closing ??= (async () => {
-          try {
-            await server.close();
-          } finally {
-            bridge.close();
-            erp.close();
-            directory.close();
-            // The database closes even if a background loop fails to stop cleanly.
-            await sales.close().finally(() => database.close());
+          const failures: unknown[] = [];
+          await server.close().catch((error: unknown) => failures.push(error));
+          bridge.close();
+          erp.close();
+          directory.close();
+          // The database closes even if a background loop fails to stop cleanly.
+          for (const stopped of await Promise.allSettled([sales.close(), maintenance.stop()])) {
+            if (stopped.status === 'rejected') failures.push(stopped.reason);
           }
+          await database.close();
+          if (failures.length > 0) throw failures[0];
         })();
         return closing;
       },

@@ -32,4 +32,16 @@ describe('ForegroundGate', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     expect(gate.busy).toBe(true);
   });
+
+  it('waits longer for work that asks to (database maintenance)', async () => {
+    const gate = new ForegroundGate(30);
+    gate.enter();
+    let released = false;
+    const waiting = gate.idle(10_000).then(() => (released = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(released).toBe(false);
+    gate.leave();
+    await waiting;
+    expect(released).toBe(true);
+  });
 });

@@ -26,14 +26,17 @@ export class ForegroundGate {
     return this.inFlight > 0;
   }
 
-  /** Resolves when no request is in flight, or after the maximum wait. */
-  idle(): Promise<void> {
+  /**
+   * Resolves when no request is in flight, or after the maximum wait (the gate's own, or a longer one
+   * for work that can wait, such as database maintenance).
+   */
+  idle(maxWaitMs = this.maxWaitMs): Promise<void> {
     if (this.inFlight === 0) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== done);
         resolve();
-      }, this.maxWaitMs);
+      }, maxWaitMs);
       timer.unref();
       const done = () => {
         clearTimeout(timer);
