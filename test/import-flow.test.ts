@@ -334,6 +334,47 @@ describe('bulk user import over HTTP', () => {
     expect(await staged(verified.body.id)).toBe(0);
   });
 
+  it('forgets an upload the client abandons part-way, and stays healthy', async () => {
+    const http = await import('node:http');
+    const { sql } = await import('drizzle-orm');
+    const db = system.running.database.db;
+    const count = async (query: ReturnType<typeof sql>) =>
+      ((await db.execute(query)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const stagedBefore = await count(sql`select count(*)::int as n from directory.import_rows`);
+    const body = Buffer.from(
+      [HEADER, ...Array.from({ length: 12000 }, (_, i) => row(`gone${i}@contoso.com`))].join('\r\n'),
+    );
+    const url = new URL(`${system.url}/directory/imports`);
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(body.length * 2) },
+    });
+    const dropped = new Promise<void>((resolve) => request.on('error', () => resolve()));
+    // Half the promised bytes (two batches and more), then, once rows are staged, the connection drops.
+    request.write(body);
+    for (let i = 0; i < 100; i++) {
+      if ((await count(sql`select count(*)::int as n from directory.import_rows`)) > stagedBefore) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await count(sql`select count(*)::int as n from directory.import_rows`)).toBeGreaterThan(
+      stagedBefore,
+    );
+    request.destroy();
+    await dropped;
+    for (let i = 0; i < 50; i++) {
+      const uploading = await count(
+        sql`select count(*)::int as n from directory.imports where state = 'uploading'`,
+      );
+      if (uploading === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await count(sql`select count(*)::int as n from directory.imports where state = 'uploading'`)).toBe(
+      0,
+    );
+    expect(await count(sql`select count(*)::int as n from directory.import_rows`)).toBe(stagedBefore);
+    expect((await fetch(`${system.url}/healthz`)).status).toBe(200);
+  });
+
   it('rejects an unknown licence and seat exhaustion without writing', async () => {
     const csv = [HEADER, ...Array.from({ length: 3 }, (_, i) => row(`seat${i}@contoso.com`))].join('\r\n');
     const verified = await upload(csv);
