@@ -334,6 +334,14 @@ describe('bulk user import over HTTP', () => {
     expect(await staged(verified.body.id)).toBe(0);
   });
 
+  it('verifies two uploads at once, each on its own staging worker', async () => {
+    const file = (prefix: string, n: number) =>
+      [HEADER, ...Array.from({ length: n }, (_, i) => row(`${prefix}${i}@contoso.com`))].join('\r\n');
+    const [a, b] = await Promise.all([upload(file('twina', 7000)), upload(file('twinb', 3000))]);
+    expect(a.body).toMatchObject({ state: 'verified', rowCount: 7000, problemCount: 0, willCreate: 7000 });
+    expect(b.body).toMatchObject({ state: 'verified', rowCount: 3000, problemCount: 0, willCreate: 3000 });
+  });
+
   it('forgets an upload the client abandons part-way, and stays healthy', async () => {
     const http = await import('node:http');
     const { sql } = await import('drizzle-orm');
