@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import { and, asc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { idIn } from '../platform/db/id-list.js';
 import type { DirectoryContext } from './context.js';
 import { outbox, users, type DirectoryRole } from './schema.js';
 
@@ -106,7 +107,7 @@ export function createDirectoryFeed(ctx: DirectoryContext, events: EventEmitter)
     async snapshots(userIds) {
       const ids = [...new Set(userIds)];
       if (ids.length === 0) return [];
-      const found = await loadSnapshots(ctx, inArray(users.id, ids));
+      const found = await loadSnapshots(ctx, idIn(users.id, ids));
       const byId = new Map(found.map((s) => [s.id, s]));
       return ids.map((id) => byId.get(id) ?? { id, deleted: true as const });
     },

@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DeletedUser, DirectoryFeed, UserSnapshot } from '../directory/index.js';
 import type { Database, Transaction } from '../platform/db/database.js';
+import { idIn } from '../platform/db/id-list.js';
 import { NO_GATE, type ForegroundGate } from '../platform/jobs/foreground-gate.js';
 import { feedCursors, nextRowVersion, SYSTEM_ACTOR, userPermissionSets, users } from './schema.js';
 
@@ -59,9 +60,7 @@ export function desiredState(snapshot: UserSnapshot | DeletedUser): {
 async function applySnapshots(tx: Transaction, snapshots: Array<UserSnapshot | DeletedUser>): Promise<void> {
   if (snapshots.length === 0) return;
   const ids = snapshots.map((s) => s.id);
-  const existing = new Map(
-    (await tx.select().from(users).where(inArray(users.id, ids))).map((u) => [u.id, u]),
-  );
+  const existing = new Map((await tx.select().from(users).where(idIn(users.id, ids))).map((u) => [u.id, u]));
   for (const snapshot of snapshots) {
     const want = desiredState(snapshot);
     const current = existing.get(snapshot.id);
