@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerConsole } from '../src/console/register-console.js';
+import { chooseEncoding, registerConsole } from '../src/console/register-console.js';
+
+const BIG_SCRIPT = Array.from({ length: 400 }, (_, i) => `export const value${i} = ${i};`).join('\n');
 
 /** The server side of the console: index.html at / and /admin/*, hashed assets, no API shadowed. */
 describe('serving the web console', () => {
@@ -16,6 +19,7 @@ describe('serving the web console', () => {
     fs.writeFileSync(path.join(bundleDir, 'index.html'), '<!doctype html><div id="root"></div>');
     fs.writeFileSync(path.join(bundleDir, 'assets', 'index-abc123.js'), 'console.log(1)');
     fs.writeFileSync(path.join(bundleDir, 'favicon.svg'), '<svg/>');
+    fs.writeFileSync(path.join(bundleDir, 'assets', 'big-def456.js'), BIG_SCRIPT);
     app = Fastify();
     app.get('/directory/users', async () => ({ value: [] }));
     await app.register(async (scope) => registerConsole(scope, { bundleDir }));
@@ -46,6 +50,36 @@ describe('serving the web console', () => {
     expect(icon.headers['cache-control']).toBe('public, max-age=3600');
     expect((await app.inject({ url: '/assets/missing.js' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/assets/..%2f..%2fpackage.json' })).statusCode).toBe(404);
+  });
+
+  it('compresses scripts with brotli or gzip as the client accepts, and says it varies', async () => {
+    const url = '/assets/big-def456.js';
+    const br = await app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.rawPayload.length).toBeLessThan(BIG_SCRIPT.length / 3);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(BIG_SCRIPT);
+    const gz = await app.inject({ url, headers: { 'accept-encoding': 'br;q=0, gzip;q=0.5' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).toString()).toBe(BIG_SCRIPT);
+    const plain = await app.inject({ url });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.body).toBe(BIG_SCRIPT);
+    // Tiny files go as they are.
+    const tiny = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'br' } });
+    expect(tiny.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('reads Accept-Encoding with q-values and *', () => {
+    expect(chooseEncoding(undefined)).toBeNull();
+    expect(chooseEncoding('identity')).toBeNull();
+    expect(chooseEncoding('gzip')).toBe('gzip');
+    expect(chooseEncoding('gzip;q=1.0, br;q=0.1')).toBe('br');
+    expect(chooseEncoding('br;q=0, gzip;q=0')).toBeNull();
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('*;q=0.5, br;q=0')).toBe('gzip');
+    expect(chooseEncoding(' GZIP ; q=0.8 ')).toBe('gzip');
   });
 
   it('never shadows an API path', async () => {
