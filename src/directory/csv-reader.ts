@@ -4,7 +4,6 @@
  * with its `version:v1.0` first line), checks the header, and yields one record at a time with the
  * file line it starts on, so a file of any size is read in constant memory.
  */
-import { Readable } from 'node:stream';
 import { AppError, type FieldProblem } from '../platform/http/app-error.js';
 import { M365_HEADER, PROFILE_FIELDS, type ProfileFieldKey } from './user-fields.js';
 
@@ -95,10 +94,7 @@ export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 async function* decodeUtf8(source: ImportSource, maxBytes: number) {
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
   let bytes = 0;
-  // A request stream is not destroyed when reading stops early (refused file): destroying it would
-  // reset the connection before the client reads the error; the route discards the rest instead.
-  const chunks = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
-  for await (const chunk of chunks) {
+  for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     bytes += buffer.byteLength;
     if (bytes > maxBytes) {

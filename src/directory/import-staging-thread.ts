@@ -50,7 +50,11 @@ function revive(error: SerialisedError): Error {
   return revived;
 }
 
-/** The upload's chunks as bytes. A request stream is not destroyed when reading stops early. */
+/**
+ * The upload's chunks. A request stream is not destroyed when reading stops early (a refused file):
+ * destroying it would reset the connection before the client reads the error; the route discards
+ * the rest instead.
+ */
 function chunksOf(
   source: ImportSource,
 ): AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string> {

@@ -30,12 +30,17 @@ let outstanding = 0;
 let wakeWriter: (() => void) | null = null;
 
 port.on('message', (message: WorkerInbound) => {
+  if (message.kind === 'taken') {
+    outstanding--;
+    const wake = wakeWriter;
+    wakeWriter = null;
+    wake?.();
+    return;
+  }
   if (message.kind === 'chunk') chunks.push(message.bytes);
-  else if (message.kind === 'end') ended = true;
-  else outstanding--;
-  const wake = message.kind === 'taken' ? wakeWriter : wakeReader;
-  if (message.kind === 'taken') wakeWriter = null;
-  else wakeReader = null;
+  else ended = true;
+  const wake = wakeReader;
+  wakeReader = null;
   wake?.();
 });
 

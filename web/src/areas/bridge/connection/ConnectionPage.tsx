@@ -34,6 +34,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
+import { surface } from '../../../components/surface';
 import { CheckList, ChecksByRule, countChecks } from '../CheckList';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { StateBadge } from '../StateBadge';
@@ -45,10 +46,7 @@ const CONNECTION_KEY = ['bridge', 'connection'] as const;
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXL, maxWidth: '1200px' },
   card: {
-    backgroundColor: tokens.colorNeutralBackground1,
-    padding: tokens.spacingHorizontalXL,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
+    ...surface,
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalM,

@@ -28,6 +28,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
+import { surface } from '../../../components/surface';
 import { CheckList, ChecksByRule, countChecks } from '../CheckList';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { StateBadge } from '../StateBadge';
@@ -43,10 +44,7 @@ const useStyles = makeStyles({
     flex: 1,
     minWidth: '320px',
     maxWidth: '960px',
-    backgroundColor: tokens.colorNeutralBackground1,
-    padding: tokens.spacingHorizontalXL,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
+    ...surface,
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,

@@ -2,6 +2,7 @@ import { makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ImportResult, ImportSummary } from '../../../api/directory';
 import { PageHeader } from '../../../components/PageHeader';
+import { surface } from '../../../components/surface';
 import { ImportSteps, type ImportStep } from './ImportSteps';
 import { OptionsStep } from './OptionsStep';
 import { ResultStep } from './ResultStep';
@@ -14,10 +15,7 @@ const useStyles = makeStyles({
     flex: 1,
     minWidth: '320px',
     maxWidth: '960px',
-    backgroundColor: tokens.colorNeutralBackground1,
-    padding: tokens.spacingHorizontalXL,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
+    ...surface,
   },
 });
 
