@@ -9,6 +9,8 @@ import type { BridgeContext } from './context.js';
 import { registerConnectionRoutes } from './routes/connection.js';
 import { registerCouplingRoutes } from './routes/coupling.js';
 import { registerSetupRoutes } from './routes/setup.js';
+import { registerSyncRoutes } from './routes/sync.js';
+import { DEFAULT_SYNC_SETTINGS } from './sync/run-mapping.js';
 import { startAccountMonitor, type AccountMonitor } from './setup/account-monitor.js';
 import { AdminSessions } from './setup/admin-session.js';
 
@@ -64,6 +66,7 @@ export function createBridge(deps: {
       await registerSetupRoutes(app, context);
       await registerConnectionRoutes(app, context);
       await registerCouplingRoutes(app, context);
+      await registerSyncRoutes(app, context, () => DEFAULT_SYNC_SETTINGS);
     },
   };
 }

@@ -132,6 +132,13 @@ export const mappings = bridge.table('mappings', {
   conflictPolicy: text('conflict_policy').notNull(),
   deletionPolicy: text('deletion_policy').notNull(),
   syncOnlyCoupled: boolean('sync_only_coupled').notNull().default(true),
+  /**
+   * For conflictPolicy 'Merge': who wins a field both sides changed to different values
+   * ('Fail' leaves the record waiting for a decision).
+   */
+  mergeTieBreak: text('merge_tie_break').$type<'Fail' | 'ErpWins' | 'SalesWins'>().notNull().default('Fail'),
+  /** A record failing with the same message this many runs in a row is skipped until retried (0 = never). */
+  skipAfterFailures: integer('skip_after_failures').notNull().default(2),
   enabled: boolean('enabled').notNull().default(true),
   /** Unchanged since setup or the last reset. */
   isDefault: boolean('is_default').notNull().default(true),
@@ -155,6 +162,20 @@ export const couplings = bridge.table(
     salesVersion: bigint('sales_version', { mode: 'number' }),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
     lastResult: text('last_result').$type<'success' | 'failure'>(),
+    /**
+     * 'coupled'; 'pending' while the sync creates the record on `pendingSide` with the id chosen here
+     * beforehand (a crash between the remote create and this row cannot duplicate the record: the
+     * next run finds it by that id, or creates it again); 'syncing' while the sync writes to a
+     * coupled pair (a crash in between is finished by the next run from both records as they are,
+     * since the feeds would then show only the bridge's own half-done write).
+     */
+    state: text('state').$type<'coupled' | 'pending' | 'syncing'>().notNull().default('coupled'),
+    pendingSide: text('pending_side').$type<'erp' | 'sales'>(),
+    /**
+     * The mapped values both records held after the last sync (canonical, keyed by field): the base
+     * of the three-way, field-level comparison that tells which side changed which field.
+     */
+    baseValues: jsonb('base_values').$type<Record<string, unknown>>(),
     lastError: text('last_error'),
     failureCount: integer('failure_count').notNull().default(0),
     skipped: boolean('skipped').notNull().default(false),
@@ -194,3 +215,92 @@ export const salesWatch = bridge.table('sales_watch', {
   salesUserId: uuid('sales_user_id').notNull(),
   modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Where the sync of one mapping stands: each side's watermark (the ERP change feed's last row version
+ * fully processed; the Sales change-tracking link to follow next), and the lease of the run that holds
+ * the mapping. Every commit a run makes is conditional on its epoch, so a run whose lease ran out (a
+ * stalled or killed worker) can no longer write over the one that took over.
+ */
+export const syncState = bridge.table('sync_state', {
+  mapping: text('mapping').primaryKey(),
+  /** Last ERP row version whose changes are written and recorded (0: from the beginning). */
+  erpWatermark: bigint('erp_watermark', { mode: 'number' }).notNull().default(0),
+  /** Sales change tracking: the delta link, or the next page of a walk in progress; null = start. */
+  salesCursor: text('sales_cursor'),
+  runEpoch: integer('run_epoch').notNull().default(0),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  /** The run holding the lease (for status pages). */
+  runId: bigint('run_id', { mode: 'number' }),
+  /** Set when a full sync is asked for: the next run re-reads both sides from the beginning. */
+  fullRequested: boolean('full_requested').notNull().default(false),
+  lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+  /** Why the mapping cannot run (a remote refusal that is not about one record), until a run succeeds. */
+  lastError: text('last_error'),
+  /** Remote throttling: no run before this time (Retry-After). */
+  notBefore: timestamp('not_before', { withTimezone: true }),
+});
+
+export interface SyncCounts {
+  inserted: number;
+  modified: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  coupled: number;
+  uncoupled: number;
+}
+
+/** One run of one mapping: who started it, what kind, and its counts per direction. */
+export const syncRuns = bridge.table(
+  'sync_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    mapping: text('mapping').notNull(),
+    /** 'incremental', 'full', 'record' (synchronise one record now) or 'match' (match-based coupling). */
+    kind: text('kind').$type<'incremental' | 'full' | 'record' | 'match'>().notNull(),
+    status: text('status').$type<'running' | 'succeeded' | 'failed' | 'interrupted'>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Who started it: a person (directory object id and name) or Tandem's scheduler. */
+    actorId: uuid('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    toSales: jsonb('to_sales').$type<SyncCounts>().notNull(),
+    toErp: jsonb('to_erp').$type<SyncCounts>().notNull(),
+    message: text('message'),
+  },
+  (t) => [index('sync_runs_mapping_idx').on(t.mapping, t.id)],
+);
+
+/**
+ * A record that failed to synchronise: keyed by mapping and source record, with the message of the
+ * last failure, how many runs in a row failed with that same message, and whether it is skipped
+ * (after N identical failures, until someone retries it). Deleted when the record synchronises.
+ */
+export const syncErrors = bridge.table(
+  'sync_errors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    mapping: text('mapping').notNull(),
+    /** The side the change came from: 'erp' (to Sales) or 'sales' (to the ERP). */
+    sourceSide: text('source_side').$type<'erp' | 'sales'>().notNull(),
+    sourceId: uuid('source_id').notNull(),
+    /** The source record's number, code or name, for people. */
+    sourceName: text('source_name'),
+    destinationId: uuid('destination_id'),
+    /** 'failed', or 'waiting' for a record it depends on (not counted toward skipping). */
+    kind: text('kind').$type<'failed' | 'waiting'>().notNull().default('failed'),
+    message: text('message').notNull(),
+    /** The remote API's status and error code, when a remote call failed. */
+    remoteStatus: integer('remote_status'),
+    remoteCode: text('remote_code'),
+    /** Consecutive runs that failed with this same message. */
+    count: integer('count').notNull().default(1),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull().defaultNow(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull().defaultNow(),
+    lastRunId: bigint('last_run_id', { mode: 'number' }),
+    skipped: boolean('skipped').notNull().default(false),
+  },
+  (t) => [uniqueIndex('sync_errors_source_idx').on(t.mapping, t.sourceSide, t.sourceId)],
+);

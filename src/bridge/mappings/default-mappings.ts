@@ -32,8 +32,10 @@ export const DEFAULT_MAPPINGS: readonly MappingDefinition[] = [
     erpEntity: 'salespeoplePurchasers',
     salesEntity: 'systemusers',
     direction: 'FromSales',
-    // Only people who sell: enabled, licensed, not the integration user (rule A5).
-    salesFilter: 'isdisabled eq false and islicensed eq true and isintegrationuser eq false',
+    // Only people who sell: enabled, licensed, not the integration user, no application or
+    // Non-interactive user (rule A5, as Couple salespeople lists them).
+    salesFilter:
+      'isdisabled eq false and islicensed eq true and isintegrationuser eq false and accessmode ne 4 and applicationid eq null',
     erpFilter: null,
     fields: [
       from('email', 'internalemailaddress', { matchPriority: 1 }),
@@ -83,13 +85,15 @@ export const DEFAULT_MAPPINGS: readonly MappingDefinition[] = [
       both('website', 'websiteurl'),
       to('creditLimit', 'creditlimit'),
       both('currencyCode', 'transactioncurrencyid'),
-      // Person ownership: the customer's salesperson owns the account (rule A6).
-      to('salespersonCode', 'ownerid'),
+      // Person ownership (rule A6): the customer's salesperson owns the account, and the owner's
+      // coupled salesperson comes back as the customer's salesperson code.
+      both('salespersonCode', 'ownerid'),
     ],
     dependsOn: ['SALESPEOPLE', 'CURRENCY'],
     conflictPolicy: 'Fail',
     deletionPolicy: 'RemoveCoupling',
-    syncOnlyCoupled: true,
+    // New records flow (SPEC §5, past Business Central): created in one app, created and coupled in the other.
+    syncOnlyCoupled: false,
   },
   {
     name: 'CONTACT',
@@ -108,7 +112,7 @@ export const DEFAULT_MAPPINGS: readonly MappingDefinition[] = [
     dependsOn: ['CUSTOMER'],
     conflictPolicy: 'Fail',
     deletionPolicy: 'RemoveCoupling',
-    syncOnlyCoupled: true,
+    syncOnlyCoupled: false,
   },
   {
     name: 'ITEM-PRODUCT',
@@ -128,7 +132,7 @@ export const DEFAULT_MAPPINGS: readonly MappingDefinition[] = [
     dependsOn: ['CURRENCY'],
     conflictPolicy: 'Fail',
     deletionPolicy: 'RemoveCoupling',
-    syncOnlyCoupled: true,
+    syncOnlyCoupled: false,
   },
   {
     name: 'OPPORTUNITY',
@@ -141,11 +145,11 @@ export const DEFAULT_MAPPINGS: readonly MappingDefinition[] = [
       both('description', 'name'),
       to('estimatedValue', 'estimatedvalue'),
       to('estimatedClosingDate', 'estimatedclosedate'),
-      to('salespersonCode', 'ownerid'),
+      both('salespersonCode', 'ownerid'),
     ],
     dependsOn: ['CONTACT'],
     conflictPolicy: 'Fail',
     deletionPolicy: 'None',
-    syncOnlyCoupled: true,
+    syncOnlyCoupled: false,
   },
 ];

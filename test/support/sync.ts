@@ -1,0 +1,181 @@
+import { expect } from 'vitest';
+import { getToken } from './auth.js';
+import { giveRoles, ok, provisionAll, runFullSetup } from './bridge.js';
+import { erpClient } from './erp.js';
+import { createDirectoryUser, systemUserOf } from './sales-users.js';
+import { webApi } from './sales-webapi.js';
+import type { TestSystem } from './test-system.js';
+
+type Counter =
+  'inserted' | 'modified' | 'deleted' | 'unchanged' | 'skipped' | 'failed' | 'coupled' | 'uncoupled';
+
+export const INTEGRATION_PASSWORD = 'Integr4tion-Passw0rd!';
+const SELLER_PASSWORD = 'Sell3r-Passw0rd!';
+
+export interface Seller {
+  upn: string;
+  systemUserId: string;
+  token: string;
+  /** The ERP salesperson code setup created and coupled for this user. */
+  code: string;
+}
+
+export interface ConnectedSystem {
+  system: TestSystem;
+  domain: string;
+  companyId: string;
+  sellers: Seller[];
+  integration: { upn: string; systemUserId: string; token: string };
+  adminToken: string;
+}
+
+/**
+ * A system with an enabled connection: two licensed salespeople with Salesperson (coupled to ERP
+ * salespeople by setup), a licensed integration user, the assisted setup run to the end.
+ */
+export async function connectSystem(
+  system: TestSystem,
+  sellerNames = ['alex', 'bea'],
+): Promise<ConnectedSystem> {
+  const domain = system.admin.upn.split('@')[1]!;
+  const upns = sellerNames.map((n) => `${n}@${domain}`);
+  const ids: string[] = [];
+  for (const [i, upn] of upns.entries())
+    ids.push(
+      await createDirectoryUser(system, upn, {
+        licences: ['DYN365_ENTERPRISE_PLAN1', 'DYN365_BUSCENTRAL_ESSENTIAL'],
+        password: SELLER_PASSWORD,
+        displayName: `${sellerNames[i]![0]!.toUpperCase()}${sellerNames[i]!.slice(1)} Seller`,
+      }),
+    );
+  const integrationUpn = `integration@${domain}`;
+  await createDirectoryUser(system, integrationUpn, {
+    licences: ['DYN365_ENTERPRISE_PLAN1', 'DYN365_BUSCENTRAL_ESSENTIAL'],
+    password: INTEGRATION_PASSWORD,
+    displayName: 'Integration',
+  });
+  await provisionAll(system);
+  await giveRoles(system, upns, ['Salesperson']);
+  await giveRoles(system, [integrationUpn], ['Salesperson']);
+  await giveRoles(system, [system.admin.upn], ['System Customizer', 'Sales Manager']);
+  await runFullSetup(system, { kind: 'user', userName: integrationUpn, password: INTEGRATION_PASSWORD });
+  const coupling = await ok(system, 'GET', '/bridge/coupling/salespeople');
+  const sellers: Seller[] = [];
+  for (const [i, upn] of upns.entries()) {
+    const row = await systemUserOf(system, ids[i]!);
+    const user = coupling.users.find((u: { domainname: string }) => u.domainname === upn);
+    expect(user?.salesperson?.code, `${upn} coupled`).toBeTruthy();
+    sellers.push({
+      upn,
+      systemUserId: row!.systemuserid,
+      token: await getToken(system.url, upn, SELLER_PASSWORD),
+      code: user.salesperson.code,
+    });
+  }
+  const companies = await erpClient(system).call<{ value: Array<{ id: string }> }>(
+    'GET',
+    '/api/v2.0/companies',
+  );
+  const integrationRow = await webApi<{ value: Array<{ systemuserid: string }> }>(
+    system,
+    await getToken(system.url, system.admin.upn, system.admin.password),
+    'GET',
+    `systemusers?$filter=domainname eq '${integrationUpn}'&$select=systemuserid`,
+  );
+  return {
+    system,
+    domain,
+    companyId: companies.body.value[0]!.id,
+    sellers,
+    integration: {
+      upn: integrationUpn,
+      systemUserId: integrationRow.body.value[0]!.systemuserid,
+      token: await getToken(system.url, integrationUpn, INTEGRATION_PASSWORD),
+    },
+    adminToken: await getToken(system.url, system.admin.upn, system.admin.password),
+  };
+}
+
+/** ERP API calls for a company as the Global administrator (or a given token). */
+export function erpApi(c: ConnectedSystem) {
+  const client = erpClient(c.system);
+  const base = `/api/v2.0/companies(${c.companyId})`;
+  return {
+    async create(set: string, body: Record<string, unknown>) {
+      const r = await client.call('POST', `${base}/${set}`, { body });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body as Record<string, unknown> & { id: string; '@odata.etag': string };
+    },
+    async get(set: string, id: string) {
+      return client.call('GET', `${base}/${set}(${id})`);
+    },
+    async list(set: string, filter?: string) {
+      const r = await client.call<{ value: Array<Record<string, unknown> & { id: string }> }>(
+        'GET',
+        `${base}/${set}${filter ? `?$filter=${encodeURIComponent(filter)}` : ''}`,
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.value;
+    },
+    async update(set: string, id: string, body: Record<string, unknown>) {
+      const r = await client.call('PATCH', `${base}/${set}(${id})`, { body, headers: { 'If-Match': '*' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body;
+    },
+    async remove(set: string, id: string) {
+      const r = await client.call('DELETE', `${base}/${set}(${id})`, { headers: { 'If-Match': '*' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(204);
+    },
+  };
+}
+
+/** Sales Web API calls with a token (a salesperson's, the admin's). */
+export function salesApi(c: ConnectedSystem, token = c.adminToken) {
+  return {
+    async create(set: string, body: Record<string, unknown>) {
+      const r = await webApi(c.system, token, 'POST', set, {
+        body,
+        headers: { Prefer: 'return=representation' },
+      });
+      expect(r.status, r.text).toBe(201);
+      return r.body;
+    },
+    async get(set: string, id: string, select?: string) {
+      return webApi(c.system, token, 'GET', `${set}(${id})${select ? `?$select=${select}` : ''}`);
+    },
+    async list(set: string, filter: string, select?: string) {
+      const r = await webApi<{ value: Array<Record<string, unknown>> }>(
+        c.system,
+        token,
+        'GET',
+        `${set}?$filter=${encodeURIComponent(filter)}${select ? `&$select=${select}` : ''}`,
+      );
+      expect(r.status, r.text).toBe(200);
+      return r.body.value;
+    },
+    async update(set: string, id: string, body: Record<string, unknown>) {
+      const r = await webApi(c.system, token, 'PATCH', `${set}(${id})`, {
+        body,
+        headers: { 'If-Match': '*' },
+      });
+      expect(r.status, r.text).toBe(204);
+    },
+    async remove(set: string, id: string) {
+      const r = await webApi(c.system, token, 'DELETE', `${set}(${id})`);
+      expect(r.status, r.text).toBe(204);
+    },
+  };
+}
+
+/** Runs every mapping once (incremental) through the API, returning the results. */
+export async function syncNow(c: ConnectedSystem, body: Record<string, unknown> = {}) {
+  const result = await ok(c.system, 'POST', '/bridge/sync/run', body);
+  for (const r of result.value)
+    if (r.mapping !== 'OPPORTUNITY') expect(r.status, JSON.stringify(r)).not.toBe('failed');
+  return result.value as Array<{
+    mapping: string;
+    status: string;
+    toSales: Record<Counter, number>;
+    toErp: Record<Counter, number>;
+  }>;
+}
