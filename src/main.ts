@@ -99,11 +99,14 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
         closing ??= (async () => {
           const failures: unknown[] = [];
           await server.close().catch((error: unknown) => failures.push(error));
-          bridge.close();
           erp.close();
           directory.close();
           // The database closes even if a background loop fails to stop cleanly.
-          for (const stopped of await Promise.allSettled([sales.close(), maintenance.stop()])) {
+          for (const stopped of await Promise.allSettled([
+            bridge.close(),
+            sales.close(),
+            maintenance.stop(),
+          ])) {
             if (stopped.status === 'rejected') failures.push(stopped.reason);
           }
           await database.close();

@@ -8,9 +8,11 @@ import type { SecretBox } from '../platform/security/secret-box.js';
 import type { BridgeContext } from './context.js';
 import { registerConnectionRoutes } from './routes/connection.js';
 import { registerCouplingRoutes } from './routes/coupling.js';
+import { registerMappingRoutes } from './routes/mappings.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSyncRoutes } from './routes/sync.js';
-import { DEFAULT_SYNC_SETTINGS } from './sync/run-mapping.js';
+import type { SyncSettings } from './sync/run-mapping.js';
+import { startSyncScheduler, type SyncScheduler } from './sync/scheduler.js';
 import { startAccountMonitor, type AccountMonitor } from './setup/account-monitor.js';
 import { AdminSessions } from './setup/admin-session.js';
 
@@ -20,9 +22,11 @@ export interface BridgeApp {
   context: BridgeContext;
   /** The continuous account checks; `runNow()` checks at once. */
   monitor: AccountMonitor;
+  /** Background sync: polls both apps' changes and runs the mappings. */
+  scheduler: SyncScheduler;
   /** Registers /bridge/* (problem+json errors). */
   registerRoutes(app: FastifyInstance): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -56,17 +60,30 @@ export function createBridge(deps: {
     ...(deps.gate ? { gate: deps.gate } : {}),
     onError: (error) => log(error),
   });
+  const settings: SyncSettings = { leaseSeconds: deps.config.syncLeaseSeconds, pageSize: 500 };
+  const scheduler = startSyncScheduler(context, {
+    pollMs: deps.config.syncPollMs,
+    safetyPassMs: deps.config.syncSafetyMinutes * 60_000,
+    settings,
+    ...(deps.gate ? { gate: deps.gate } : {}),
+    onError: (error) => log(error),
+  });
   return {
     context,
     monitor,
-    close: () => monitor.close(),
+    scheduler,
+    async close() {
+      monitor.close();
+      await scheduler.close();
+    },
     async registerRoutes(app) {
-      log = (error) => app.log.error({ err: error }, 'bridge account check failed');
+      log = (error) => app.log.error({ err: error }, 'bridge background work (account checks, sync) failed');
       app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
       await registerSetupRoutes(app, context);
       await registerConnectionRoutes(app, context);
       await registerCouplingRoutes(app, context);
-      await registerSyncRoutes(app, context, () => DEFAULT_SYNC_SETTINGS);
+      await registerMappingRoutes(app, context);
+      await registerSyncRoutes(app, context, () => settings);
     },
   };
 }

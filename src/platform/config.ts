@@ -41,6 +41,12 @@ export interface Config {
   salesWindowSeconds: number;
   /** How often the bridge checks the integration identity while the connection is enabled (TANDEM_BRIDGE_CHECK_SECONDS). */
   bridgeCheckSeconds: number;
+  /** How often the bridge polls both apps' change feeds for the sync, in ms; 0 turns background sync off (TANDEM_SYNC_POLL_MS). */
+  syncPollMs: number;
+  /** Minutes between full safety passes of each mapping (TANDEM_SYNC_SAFETY_MINUTES). */
+  syncSafetyMinutes: number;
+  /** A sync run's lease: another process takes over a run silent this long (TANDEM_SYNC_LEASE_SECONDS). */
+  syncLeaseSeconds: number;
 }
 
 /** Known SKU names, so TANDEM_LICENCES can say just `PART:SEATS`. */
@@ -114,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     salesConcurrencyLimit: intFromEnv(env, 'TANDEM_SALES_CONCURRENCY_LIMIT', 52),
     salesWindowSeconds: intFromEnv(env, 'TANDEM_SALES_WINDOW_SECONDS', 300),
     bridgeCheckSeconds: intFromEnv(env, 'TANDEM_BRIDGE_CHECK_SECONDS', 60),
+    syncPollMs: intFromEnv(env, 'TANDEM_SYNC_POLL_MS', 1000),
+    syncSafetyMinutes: intFromEnv(env, 'TANDEM_SYNC_SAFETY_MINUTES', 60),
+    syncLeaseSeconds: intFromEnv(env, 'TANDEM_SYNC_LEASE_SECONDS', 30),
     ...overrides,
   };
   if (!/^[A-Z]{3}$/.test(config.lcy)) {
@@ -134,9 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ['TANDEM_SALES_CONCURRENCY_LIMIT', config.salesConcurrencyLimit],
     ['TANDEM_SALES_WINDOW_SECONDS', config.salesWindowSeconds],
     ['TANDEM_BRIDGE_CHECK_SECONDS', config.bridgeCheckSeconds],
+    ['TANDEM_SYNC_SAFETY_MINUTES', config.syncSafetyMinutes],
+    ['TANDEM_SYNC_LEASE_SECONDS', config.syncLeaseSeconds],
   ] as const) {
     if (value < 1) throw new ConfigError(`${name} must be at least 1, got ${value}.`);
   }
+  if (config.syncPollMs < 0)
+    throw new ConfigError(`TANDEM_SYNC_POLL_MS must be 0 (off) or more, got ${config.syncPollMs}.`);
   if (!config.adminUpn.endsWith(`@${config.tenantDomain}`)) {
     throw new ConfigError(`TANDEM_ADMIN_UPN must be in the tenant domain ${config.tenantDomain}.`);
   }

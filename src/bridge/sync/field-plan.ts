@@ -79,6 +79,16 @@ export async function erpValues(
       case 'currency':
         out[f.key] = canonical(raw) ?? (await refs.localCurrency());
         break;
+      case 'parent-account':
+        // A person's company contact stands for a customer: compared by the customer's number.
+        out[f.key] =
+          typeof raw === 'string' && raw !== ''
+            ? await refs.customerNumberOfCompanyContact(
+                raw,
+                `ERP contact ${String(record.number ?? record.id)}`,
+              )
+            : null;
+        break;
       default:
         out[f.key] = canonical(raw);
     }
@@ -133,7 +143,13 @@ export async function erpBody(
         body[f.erpField] = value === null || value === (await refs.localCurrency()) ? '' : value;
         break;
       case 'parent-account':
-        body[f.erpField] = value ?? '';
+        body[f.erpField] =
+          value === null
+            ? ''
+            : await refs.companyContactOfCustomer(
+                String(value),
+                `ERP contact ${String(body.displayName ?? '')}`.trim(),
+              );
         break;
       default:
         body[f.erpField] = value;

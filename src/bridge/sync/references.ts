@@ -12,6 +12,8 @@ import { deriveSalespersonCode } from '../coupling/salesperson-code.js';
 import { couplings } from '../schema.js';
 import { RecordSyncError } from './record-error.js';
 
+const quote = (text: string) => text.replace(/'/g, "''");
+
 export interface ReferenceDeps {
   db: Queryable;
   erp: ErpClient;
@@ -132,12 +134,63 @@ export class References {
     return number;
   }
 
+  /**
+   * The customer a company contact stands for. The ERP, like BC's API, shows no business relation,
+   * so a company contact stands for the customer with its name (as BC's "create contact from
+   * customer" names it); no such customer, or several, is a failure that says so.
+   */
+  async customerNumberOfCompanyContact(contactNumber: string, what: string): Promise<string> {
+    const contacts = await this.deps.erp.list(this.deps.companyId, 'contacts', {
+      filter: `number eq '${quote(contactNumber)}'`,
+      select: ['id', 'number', 'displayName', 'type'],
+    });
+    const company = contacts[0];
+    if (!company)
+      throw new RecordSyncError(`Company contact ${contactNumber} of ${what} does not exist in the ERP.`);
+    const name = String(company.displayName);
+    const customers = await this.deps.erp.list(this.deps.companyId, 'customers', {
+      filter: `displayName eq '${quote(name)}'`,
+      select: ['id', 'number'],
+    });
+    if (customers.length !== 1)
+      throw new RecordSyncError(
+        `Company contact ${contactNumber} (${name}) of ${what} stands for ${customers.length === 0 ? 'no customer' : `${customers.length} customers`}: a company contact is matched to the one customer with its name. ${customers.length === 0 ? `Create customer ${name}, or move ${what} to the company contact of a customer` : 'Rename the customers so that one has this name'}, then retry.`,
+      );
+    return String(customers[0]!.number);
+  }
+
+  /** The company contact of a customer (the one named like it), created when the customer has none. */
+  async companyContactOfCustomer(customerNumber: string, what: string): Promise<string> {
+    const customers = await this.deps.erp.list(this.deps.companyId, 'customers', {
+      filter: `number eq '${quote(customerNumber)}'`,
+      select: ['id', 'number', 'displayName'],
+    });
+    if (!customers[0])
+      throw new RecordSyncError(`Customer ${customerNumber} of ${what} does not exist in the ERP.`);
+    const name = String(customers[0].displayName);
+    const companies = await this.deps.erp.list(this.deps.companyId, 'contacts', {
+      filter: `type eq 'Company' and displayName eq '${quote(name)}'`,
+      select: ['id', 'number'],
+    });
+    if (companies.length > 1)
+      throw new RecordSyncError(
+        `Customer ${customerNumber} (${name}) of ${what} has ${companies.length} company contacts with its name; keep one, then retry.`,
+      );
+    if (companies[0]) return String(companies[0].number);
+    const created = await this.deps.erp.create(this.deps.companyId, 'contacts', {
+      type: 'Company',
+      displayName: name,
+      contactBusinessRelation: 'Customer',
+    });
+    return String(created.number);
+  }
+
   /** The account coupled to the ERP customer with this number. */
   async accountOfCustomerNumber(number: string, what: string): Promise<string> {
     let customerId = this.customerIds.get(number);
     if (customerId === undefined) {
       const rows = await this.deps.erp.list(this.deps.companyId, 'customers', {
-        filter: `number eq '${number.replace(/'/g, "''")}'`,
+        filter: `number eq '${quote(number)}'`,
         select: ['id', 'number'],
       });
       customerId = rows[0]?.id ?? null;

@@ -116,7 +116,6 @@ async function syncOnce(run: RunContext, t: RecordTrigger): Promise<void> {
     return;
   }
   const destination = other(t.side);
-  if (process.env.SYNC_DEBUG) console.log('SYNC', JSON.stringify(run.integrationIds), run.mapping.name, t.side, t.id, record.version, coupling?.erpVersion, coupling?.salesVersion, record.modifiedBy, JSON.stringify(record.data).slice(0, 300));
   // Rule A3, by version: this version (or an older one) was already synchronised — for the bridge's
   // own writes, exactly the version its write made.
   if (coupling && !t.manual && record.version <= versionOn(coupling, t.side)) {
@@ -342,7 +341,6 @@ async function reconcilePair(
     tieBreak: run.mapping.mergeTieBreak,
     ...(options.winner ? { winner: options.winner } : {}),
   });
-  if (process.env.SYNC_DEBUG) console.log('RECONCILE', JSON.stringify({ erpVals, salesVals, base: options.base ?? coupling.baseValues, outcome }));
   if (outcome.kind === 'conflict')
     throw new RecordSyncError(conflictMessage(run, erpRecord, salesRecord, outcome));
   let erp = erpRecord;
