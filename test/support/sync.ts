@@ -179,3 +179,75 @@ export async function syncNow(c: ConnectedSystem, body: Record<string, unknown> 
     toErp: Record<Counter, number>;
   }>;
 }
+
+/** Runs sync passes until one writes nothing (at most `passes`); returns the writes of the last pass. */
+export async function quiesce(c: ConnectedSystem, passes = 6): Promise<number> {
+  let writes = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < passes && writes > 0; i++) {
+    const result = await ok(c.system, 'POST', '/bridge/sync/run', {});
+    writes = 0;
+    for (const r of result.value as Array<{
+      status: string;
+      toSales?: Record<Counter, number>;
+      toErp?: Record<Counter, number>;
+    }>) {
+      if (r.status === 'busy') {
+        writes = 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      for (const side of [r.toSales!, r.toErp!])
+        writes += side.inserted + side.modified + side.deleted + side.coupled + side.uncoupled;
+    }
+  }
+  return writes;
+}
+
+const blank = (v: unknown) => (v === null || v === undefined || v === '' ? null : v);
+
+/**
+ * Both sides equal under the CUSTOMER mapping: every live customer has exactly one account with its
+ * number and the same values, every account is a customer, the owner is the salesperson's user.
+ */
+export async function expectCustomersConverged(c: ConnectedSystem): Promise<{ customers: number }> {
+  const customers = await erpApi(c).list('customers', "blocked eq ' '");
+  const accounts = await salesApi(c).list(
+    'accounts',
+    'statecode eq 0',
+    'accountnumber,name,address1_city,telephone1,emailaddress1,websiteurl,_ownerid_value',
+  );
+  const byNumber = new Map<string, Array<Record<string, unknown>>>();
+  for (const a of accounts) {
+    const key = String(a.accountnumber ?? '(none)');
+    byNumber.set(key, [...(byNumber.get(key) ?? []), a]);
+  }
+  const duplicates = [...byNumber].filter(([, list]) => list.length > 1).map(([n]) => n);
+  expect(duplicates, 'accounts sharing a number (duplicated records)').toEqual([]);
+  expect(byNumber.has('(none)'), 'an account without a number (never reached the ERP)').toBe(false);
+  expect(accounts.length, 'accounts vs customers').toBe(customers.length);
+  const sellerOf = new Map(c.sellers.map((s) => [s.code, s.systemUserId]));
+  for (const customer of customers) {
+    const [account] = byNumber.get(String(customer.number)) ?? [];
+    expect(account, `an account for customer ${String(customer.number)}`).toBeDefined();
+    expect(
+      {
+        name: blank(account!.name),
+        city: blank(account!.address1_city),
+        phone: blank(account!.telephone1),
+        email: blank(account!.emailaddress1),
+        website: blank(account!.websiteurl),
+      },
+      `customer ${String(customer.number)}`,
+    ).toEqual({
+      name: blank(customer.displayName),
+      city: blank(customer.city),
+      phone: blank(customer.phoneNumber),
+      email: blank(customer.email),
+      website: blank(customer.website),
+    });
+    const code = String(customer.salespersonCode ?? '');
+    if (code) expect(account!._ownerid_value, `owner of ${String(customer.number)}`).toBe(sellerOf.get(code));
+    else expect([...sellerOf.values()]).not.toContain(account!._ownerid_value);
+  }
+  return { customers: customers.length };
+}

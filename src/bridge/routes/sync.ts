@@ -188,10 +188,17 @@ export async function registerSyncRoutes(
 
   r.post(
     '/bridge/sync/review/start',
-    { schema: { tags, summary: 'Start the first sync of every mapping as the review recommends' } },
+    {
+      schema: {
+        tags,
+        summary:
+          'Start the first sync of every mapping as the review recommends: in this request (wait, default) or in the background',
+        body: z.strictObject({ wait: z.boolean().default(true) }).default({ wait: true }),
+      },
+    },
     async (request) => {
       const actor = await requireBridgeAdministrator(ctx, request);
-      return startFromReview(ctx, actor, settings());
+      return startFromReview(ctx, actor, { wait: request.body.wait }, settings());
     },
   );
 }

@@ -222,19 +222,37 @@ export async function fullSyncReview(ctx: BridgeContext) {
   return { value: rows };
 }
 
-/** Starts the first sync of every mapping as the review recommends, in dependency order. */
+/**
+ * Starts the first sync of every mapping as the review recommends, in dependency order: now, in this
+ * request (`wait`), or by the background scheduler (a full run per mapping, which couples by match
+ * before it creates), for large first syncs.
+ */
 export async function startFromReview(
   ctx: BridgeContext,
   actor: BridgeActor,
+  options: { wait: boolean },
   settings: SyncSettings = DEFAULT_SYNC_SETTINGS,
-): Promise<{ value: Array<{ mapping: string; recommendation: Recommendation; runs: MappingOutcome[] }> }> {
+): Promise<{
+  value: Array<{ mapping: string; recommendation: Recommendation; runs: MappingOutcome[]; queued: boolean }>;
+}> {
   const review = await fullSyncReview(ctx);
   await recordBridgeAudit(ctx.db, actor, 'sync.review.start', {
     recommendations: Object.fromEntries(review.value.map((r) => [r.mapping, r.recommendation])),
+    wait: options.wait,
   });
   const out = [];
   for (const line of review.value) {
     await ensureState(ctx.db, line.mapping);
+    if (!options.wait) {
+      const queued = line.recommendation === 'full-sync' || line.recommendation === 'couple-by-match';
+      if (queued)
+        await ctx.db
+          .update(syncState)
+          .set({ fullRequested: true })
+          .where(eq(syncState.mapping, line.mapping));
+      out.push({ mapping: line.mapping, recommendation: line.recommendation, runs: [], queued });
+      continue;
+    }
     const runs: MappingOutcome[] = [];
     if (line.recommendation === 'couple-by-match')
       runs.push(
@@ -246,7 +264,7 @@ export async function startFromReview(
         (await runMapping(ctx, { mapping: line.mapping, kind: 'full', actor }, settings)) ??
           busy(line.mapping),
       );
-    out.push({ mapping: line.mapping, recommendation: line.recommendation, runs });
+    out.push({ mapping: line.mapping, recommendation: line.recommendation, runs, queued: false });
   }
   return { value: out };
 }
