@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { erpError } from './errors.js';
 import { odataEntity, type FieldSpec, type RecordEntity } from './record-entity.js';
-import { invalidRelation } from './references.js';
-import { contacts } from './schema.js';
+import { invalidRelation, refuseIfReferenced } from './references.js';
+import { contacts, opportunities } from './schema.js';
 
 const t = contacts;
 
@@ -121,6 +121,16 @@ export const contactEntity: RecordEntity = {
       values.searchName = displayName.toUpperCase().slice(0, 100);
   },
   async checkDelete(tx, companyId, record) {
+    await refuseIfReferenced(
+      tx,
+      opportunities,
+      opportunities.contactNumber,
+      opportunities.number,
+      companyId,
+      String(record.number),
+      (opportunity) =>
+        `You cannot delete contact ${String(record.number)} because opportunity ${opportunity} is for it. Delete the opportunity or give it another contact first.`,
+    );
     if (record.type !== 'Company') return;
     const [person] = await tx
       .select({ number: contacts.number })

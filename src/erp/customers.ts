@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { erpError } from './errors.js';
 import { odataEntity, type FieldSpec, type RecordEntity } from './record-entity.js';
-import { findByKey, invalidRelation, localCurrency, ZERO_GUID } from './references.js';
+import { checkSalespersonCode, findByKey, invalidRelation, localCurrency, ZERO_GUID } from './references.js';
 import { currencyEntity } from './currencies.js';
 import { paymentTermEntity } from './payment-terms.js';
-import { currencies, customers, paymentTerms, salespeople } from './schema.js';
+import { currencies, customers, paymentTerms } from './schema.js';
 
 const t = customers;
 
@@ -151,28 +151,6 @@ export const customerEntity: RecordEntity = {
       }
     }
     const salespersonCode = values.salespersonCode as string | undefined;
-    if (salespersonCode) {
-      const person = await findByKey<{ blocked: boolean; privacyBlocked: boolean }>(
-        tx,
-        salespeople,
-        salespeople.code,
-        companyId,
-        salespersonCode,
-        { blocked: salespeople.blocked, privacyBlocked: salespeople.privacyBlocked },
-      );
-      if (!person)
-        throw invalidRelation(
-          'Salesperson Code',
-          'Customer|Salesperson/Purchaser',
-          salespersonCode,
-          `Create salesperson ${salespersonCode} first (POST …/salespeoplePurchasers), or choose an existing one.`,
-        );
-      if (person.blocked || person.privacyBlocked)
-        throw erpError(
-          'BadRequest',
-          'Application_FieldValidationException',
-          `Salesperson/Purchaser ${salespersonCode} is ${person.privacyBlocked ? 'privacy blocked' : 'blocked'}, so it cannot be assigned to a customer. Unblock it or choose another salesperson.`,
-        );
-    }
+    if (salespersonCode) await checkSalespersonCode(tx, companyId, salespersonCode, 'Customer', 'a customer');
   },
 };

@@ -2,6 +2,7 @@ import { contactEntity } from './contacts.js';
 import { currencyEntity } from './currencies.js';
 import { customerEntity } from './customers.js';
 import { itemEntity } from './items.js';
+import { opportunityEntity } from './opportunities.js';
 import { paymentTermEntity } from './payment-terms.js';
 import type { RecordEntity } from './record-entity.js';
 import { salespersonEntity } from './salespeople.js';
@@ -16,6 +17,7 @@ export const RECORD_ENTITIES: readonly RecordEntity[] = [
   currencyEntity,
   unitOfMeasureEntity,
   paymentTermEntity,
+  opportunityEntity,
 ];
 
 /** The targets of the navigation properties `$expand` accepts (customer.currency, item.unitOfMeasure…). */

@@ -4,7 +4,7 @@ import { erpError } from './errors.js';
 import { numberSeries } from './schema.js';
 
 /**
- * Number series for new customers, items and contacts, as BC's No. Series: a prefix and a counter that
+ * Number series for new customers, items, contacts and opportunities, as BC's No. Series: a prefix and a counter that
  * grows by a step (C00010, C00020, …). Drawing a number updates the series row, so two writers of one
  * company queue on it (they hold the company write lock anyway) and never get the same number.
  */
@@ -13,6 +13,7 @@ export const DEFAULT_SERIES = [
   { code: 'CUST', prefix: 'C', width: 5, step: 10 },
   { code: 'ITEM', prefix: 'I', width: 5, step: 10 },
   { code: 'CONT', prefix: 'CT', width: 6, step: 1 },
+  { code: 'OPP', prefix: 'OP', width: 6, step: 1 },
 ] as const;
 
 export async function createDefaultSeries(q: Queryable, companyId: string): Promise<void> {

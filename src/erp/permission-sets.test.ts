@@ -7,7 +7,7 @@ describe('permission sets', () => {
   });
 
   it('INTEGRATION can do the bridge work and nothing administrative', () => {
-    for (const object of ['customer', 'contact', 'salesperson', 'item'] as const)
+    for (const object of ['customer', 'contact', 'salesperson', 'item', 'opportunity'] as const)
       for (const right of ['read', 'insert', 'modify', 'delete'] as const)
         expect(allows(['INTEGRATION'], object, right)).toBe(true);
     expect(allows(['INTEGRATION'], 'currency', 'insert')).toBe(true);
@@ -25,6 +25,10 @@ describe('permission sets', () => {
     expect(allows(['BASIC'], 'customer', 'insert')).toBe(false);
     expect(allows(['BASIC', 'SALES'], 'customer', 'insert')).toBe(true);
     expect(allows([], 'customer', 'read')).toBe(false);
+    expect(allows(['BASIC'], 'opportunity', 'read')).toBe(true);
+    expect(allows(['BASIC'], 'opportunity', 'insert')).toBe(false);
+    for (const right of ['read', 'insert', 'modify', 'delete'] as const)
+      expect(allows(['SALES'], 'opportunity', right)).toBe(true);
   });
 
   it('finds sets by code regardless of case', () => {

@@ -8,7 +8,7 @@ import type { FieldSpec, RecordEntity } from './record-entity.js';
  * A request body → the column values to store, checked the way BC checks them: unknown properties
  * are refused (naming the property and the nearest known names), non-editable ones are ignored,
  * types must match, text must fit its field (Application_StringExceededLength), codes are
- * upper-cased and option values must be one of the field's options.
+ * upper-cased and option values must be one of the field's options (spaces may come as `_x0020_`).
  */
 
 export interface ParsedInput {
@@ -60,7 +60,10 @@ function coerce(entity: RecordEntity, field: FieldSpec, raw: unknown): unknown {
         throw invalid(entity, field, `Expected a string, got ${JSON.stringify(raw)}`);
       let value = raw;
       if (field.values) {
-        const match = field.values.find((v) => v.toLowerCase() === value.toLowerCase());
+        // BC's own responses write spaces in option values XML-encoded ("In_x0020_Progress"), so a
+        // client may send back either form.
+        const plain = value.replace(/_x0020_/g, ' ');
+        const match = field.values.find((v) => v.toLowerCase() === plain.toLowerCase());
         if (match === undefined)
           throw erpError(
             'BadRequest',

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Transaction } from '../platform/db/database.js';
 import { erpError } from './errors.js';
-import { companies } from './schema.js';
+import { companies, salespeople } from './schema.js';
 
 /**
  * Table relations, checked as BC checks them: a code that names a record which does not exist is
@@ -64,4 +64,38 @@ export async function localCurrency(tx: Transaction, companyId: string): Promise
     .from(companies)
     .where(eq(companies.id, companyId));
   return row?.lcy ?? '';
+}
+
+/**
+ * A salesperson code put on a record (`Customer`, `Opportunity`): it must name a salesperson of the
+ * company that is neither blocked nor privacy blocked (BC's table relation filters Blocked = false).
+ */
+export async function checkSalespersonCode(
+  tx: Transaction,
+  companyId: string,
+  code: string,
+  caption: string,
+  noun: string,
+): Promise<void> {
+  const person = await findByKey<{ blocked: boolean; privacyBlocked: boolean }>(
+    tx,
+    salespeople,
+    salespeople.code,
+    companyId,
+    code,
+    { blocked: salespeople.blocked, privacyBlocked: salespeople.privacyBlocked },
+  );
+  if (!person)
+    throw invalidRelation(
+      'Salesperson Code',
+      `${caption}|Salesperson/Purchaser`,
+      code,
+      `Create salesperson ${code} first (POST …/salespeoplePurchasers), or choose an existing one.`,
+    );
+  if (person.blocked || person.privacyBlocked)
+    throw erpError(
+      'BadRequest',
+      'Application_FieldValidationException',
+      `Salesperson/Purchaser ${code} is ${person.privacyBlocked ? 'privacy blocked' : 'blocked'}, so it cannot be assigned to ${noun}. Unblock it or choose another salesperson.`,
+    );
 }

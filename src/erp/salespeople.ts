@@ -1,7 +1,7 @@
 import { erpError } from './errors.js';
 import { odataEntity, type FieldSpec, type RecordEntity } from './record-entity.js';
 import { refuseIfReferenced } from './references.js';
-import { customers, salespeople } from './schema.js';
+import { customers, opportunities, salespeople } from './schema.js';
 
 const t = salespeople;
 
@@ -49,6 +49,16 @@ export const salespersonEntity: RecordEntity = {
       String(record.code),
       (customer) =>
         `You cannot delete Salesperson/Purchaser ${String(record.code)} because customer ${customer} uses it. Change the customers' salespersonCode first.`,
+    );
+    await refuseIfReferenced(
+      tx,
+      opportunities,
+      opportunities.salespersonCode,
+      opportunities.number,
+      companyId,
+      String(record.code),
+      (opportunity) =>
+        `You cannot delete Salesperson/Purchaser ${String(record.code)} because opportunity ${opportunity} uses it. Change the opportunities' salespersonCode first.`,
     );
   },
 };

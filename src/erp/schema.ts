@@ -41,7 +41,7 @@ export const companies = erp.table('companies', {
   ...versioned,
 });
 
-/** Number series per company (customers, items, contacts): prefix + zero-padded counter, step. */
+/** Number series per company (customers, items, contacts, opportunities): prefix + zero-padded counter, step. */
 export const numberSeries = erp.table(
   'number_series',
   {
@@ -226,6 +226,39 @@ export const contacts = erp.table(
     uniqueIndex('contacts_number_idx').on(t.companyId, t.number),
     index('contacts_company_number_idx').on(t.companyId, t.companyNumber),
     index('contacts_row_version_idx').on(t.companyId, t.rowVersion),
+  ],
+);
+
+/**
+ * Opportunities (BC table 5092). BC derives status, values, percentages and the closing date from
+ * opportunity entries (sales cycle stages), which Tandem does not model: they are stored here.
+ * `closed` and the calculated current value are computed from them (opportunities.ts).
+ */
+export const opportunities = erp.table(
+  'opportunities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: companyId(),
+    number: text('number').notNull(),
+    description: text('description').notNull().default(''),
+    contactNumber: text('contact_number').notNull().default(''),
+    salespersonCode: text('salesperson_code').notNull().default(''),
+    status: text('status').notNull().default('Not Started'),
+    creationDate: date('creation_date')
+      .notNull()
+      .default(sql`current_date`),
+    dateClosed: date('date_closed'),
+    chancesOfSuccessPrc: numeric('chances_of_success_prc').notNull().default('0'),
+    completedPrc: numeric('completed_prc').notNull().default('0'),
+    estimatedClosingDate: date('estimated_closing_date'),
+    estimatedValue: numeric('estimated_value').notNull().default('0'),
+    ...versioned,
+  },
+  (t) => [
+    uniqueIndex('opportunities_number_idx').on(t.companyId, t.number),
+    index('opportunities_contact_number_idx').on(t.companyId, t.contactNumber),
+    index('opportunities_salesperson_code_idx').on(t.companyId, t.salespersonCode),
+    index('opportunities_row_version_idx').on(t.companyId, t.rowVersion),
   ],
 );
 

@@ -13,6 +13,7 @@ import {
   PlugConnectedRegular,
   WandRegular,
   PeopleLinkRegular,
+  TargetArrowRegular,
   type FluentIcon,
 } from '@fluentui/react-icons';
 
@@ -61,6 +62,7 @@ export const AREAS: Area[] = [
       { title: 'Customers', path: '/admin/erp/customers', icon: BriefcaseRegular },
       { title: 'Contacts', path: '/admin/erp/contacts', icon: PeopleRegular },
       { title: 'Items', path: '/admin/erp/items', icon: BoxRegular },
+      { title: 'Opportunities', path: '/admin/erp/opportunities', icon: TargetArrowRegular },
     ],
   },
   {

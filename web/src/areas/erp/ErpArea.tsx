@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
-import { CONTACTS, CUSTOMERS, ITEMS, SALESPEOPLE } from './entities';
+import { CONTACTS, CUSTOMERS, ITEMS, OPPORTUNITIES, SALESPEOPLE } from './entities';
 import { ErpRecordPage } from './ErpRecordPage';
 
 /** The ERP area: its records in the company the ERP created at first start. */
@@ -34,6 +34,7 @@ export default function ErpArea() {
       <Route path="customers" element={<ErpRecordPage company={company} entity={CUSTOMERS} />} />
       <Route path="contacts" element={<ErpRecordPage company={company} entity={CONTACTS} />} />
       <Route path="items" element={<ErpRecordPage company={company} entity={ITEMS} />} />
+      <Route path="opportunities" element={<ErpRecordPage company={company} entity={OPPORTUNITIES} />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -41,7 +41,7 @@ function display(field: ErpField, value: unknown): string {
   return String(value).trim();
 }
 
-/** One ERP list (salespeople, customers, contacts, items) with create and edit. */
+/** One ERP list (salespeople, customers, contacts, items, opportunities) with create and edit. */
 export function ErpRecordPage({ company, entity }: { company: Company; entity: ErpEntity }) {
   const styles = useStyles();
   const [search, setSearch] = useState('');

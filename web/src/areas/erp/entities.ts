@@ -143,3 +143,43 @@ export const ITEMS: ErpEntity = {
     { name: 'blocked', label: 'Blocked', type: 'boolean', column: true },
   ],
 };
+
+export const OPPORTUNITIES: ErpEntity = {
+  entitySet: 'opportunities',
+  title: 'Opportunities',
+  singular: 'opportunity',
+  description:
+    'Sales opportunities with a contact and a salesperson. Leave the number blank to take the next one.',
+  keyField: 'number',
+  searchField: 'description',
+  fields: [
+    {
+      name: 'number',
+      label: 'No.',
+      type: 'text',
+      max: 20,
+      column: true,
+      createOnly: true,
+      hint: 'Blank: the next number in the series.',
+    },
+    { name: 'description', label: 'Description', type: 'text', max: 100, column: true, required: true },
+    { name: 'contactNumber', label: 'Contact no.', type: 'text', max: 20, column: true },
+    { name: 'salespersonCode', label: 'Salesperson code', type: 'text', max: 20, column: true },
+    {
+      name: 'status',
+      label: 'Status',
+      type: 'choice',
+      options: ['Not Started', 'In Progress', 'Won', 'Lost'],
+      column: true,
+    },
+    { name: 'estimatedValue', label: 'Estimated value (LCY)', type: 'number', column: true },
+    {
+      name: 'estimatedClosingDate',
+      label: 'Estimated closing date',
+      type: 'text',
+      hint: 'YYYY-MM-DD, or blank.',
+    },
+    { name: 'chancesOfSuccessPrc', label: 'Chances of success %', type: 'number' },
+    { name: 'completedPrc', label: 'Completed %', type: 'number' },
+  ],
+};
