@@ -158,6 +158,34 @@ describe('sync', () => {
     });
   });
 
+  it('follows an opportunity both ways with its owner', async () => {
+    const seller = c.sellers[0]!;
+    const opportunity = await erpApi(c).create('opportunities', {
+      description: 'Fleet of bicycles',
+      salespersonCode: seller.code,
+      estimatedValue: 12000,
+      estimatedClosingDate: '2027-03-31',
+    });
+    await syncNow(c);
+    const [inSales] = await salesApi(c).list(
+      'opportunities',
+      "name eq 'Fleet of bicycles'",
+      'estimatedvalue,estimatedclosedate,_ownerid_value',
+    );
+    expect(inSales).toMatchObject({
+      estimatedvalue: 12000,
+      estimatedclosedate: '2027-03-31',
+      _ownerid_value: seller.systemUserId,
+    });
+    await salesApi(c, seller.token).update('opportunities', inSales!.opportunityid as string, {
+      name: 'Fleet of e-bikes',
+    });
+    await syncNow(c);
+    expect((await erpApi(c).get('opportunities', opportunity.id)).body).toMatchObject({
+      description: 'Fleet of e-bikes',
+    });
+  });
+
   it('a contact whose customer is not coupled waits instead of failing', async () => {
     const erp = erpApi(c);
     const blocked = await erp.create('customers', { displayName: 'Blocked Co', blocked: 'All' });

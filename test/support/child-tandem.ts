@@ -28,7 +28,8 @@ export class ChildTandem {
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`Tandem exited at start:\n${this.output.slice(-3000)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`Tandem exited at start:\n${this.output.slice(-3000)}`);
       try {
         if ((await fetch(`${this.url}/healthz`)).ok) return;
       } catch {

@@ -48,7 +48,8 @@ export async function registerSyncRoutes(
         summary: 'Synchronise now: every enabled mapping in dependency order, or one (incremental or full)',
         body: z
           .strictObject({ mapping: z.string().min(1).max(100).optional(), full: z.boolean().default(false) })
-          .default({ full: false }),
+          .nullish()
+          .transform((b) => b ?? { full: false }),
       },
     },
     async (request) => {
@@ -193,7 +194,11 @@ export async function registerSyncRoutes(
         tags,
         summary:
           'Start the first sync of every mapping as the review recommends: in this request (wait, default) or in the background',
-        body: z.strictObject({ wait: z.boolean().default(true) }).default({ wait: true }),
+        // No body at all means the defaults.
+        body: z
+          .strictObject({ wait: z.boolean().default(true) })
+          .nullish()
+          .transform((b) => b ?? { wait: true }),
       },
     },
     async (request) => {

@@ -66,7 +66,7 @@ export function describeRecord(
   if (side === 'erp') {
     const noun = ERP_NAMES[set] ?? set;
     const key = data?.number ?? data?.code;
-    const name = data?.displayName;
+    const name = data?.displayName ?? data?.description;
     const label = [key, name].filter((v) => typeof v === 'string' && v !== '').join(' ');
     return `ERP ${noun} ${label || id}`;
   }
