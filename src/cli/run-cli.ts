@@ -15,6 +15,16 @@ import {
 } from './bridge-connection.js';
 import { runCoupleSalespeople, type CoupleCommandOptions } from './bridge-couple.js';
 import {
+  MAPPING_ACTIONS,
+  SYNC_ACTIONS,
+  runMappings,
+  runSync,
+  type MappingAction,
+  type MappingCommandOptions,
+  type SyncAction,
+  type SyncCommandOptions,
+} from './bridge-sync.js';
+import {
   ADMIN_PASSWORD_ENV,
   INTEGRATION_PASSWORD_ENV,
   runSetup,
@@ -245,6 +255,69 @@ ${EXIT_CODES}`,
     )
     .action(async (action: ConnectionAction, options: ConnectionCommandOptions) => {
       exitCode = await runConnection(action, options, io);
+    });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  serverOptions(
+    program
+      .command('sync')
+      .description('The sync between the ERP and Sales: run (default), status, log, errors, retry, review')
+      .addArgument(new Argument('[action]', 'what to do').choices(SYNC_ACTIONS).default('run'))
+      .option('--mapping <name>', 'only this mapping (run, log, errors, retry)')
+      .option('--full', 'with run: read both sides from the beginning (a full sync), not only changes')
+      .option('--id <n>', 'with retry: the error to retry (repeatable; see `tandem sync errors`)', collect)
+      .option('--all', 'with retry: every failed and skipped record')
+      .addOption(
+        new Option('--winner <side>', 'with retry: which side wins a conflict').choices(['erp', 'sales']),
+      )
+      .option('--top <n>', 'with log and errors: how many lines (default 50)')
+      .option('--start', 'with review: start the first sync as recommended')
+      .option('--background', 'with review --start: let the scheduler run it (large data)')
+      .option('--json', 'print the answer as one JSON object'),
+  )
+    .addHelpText(
+      'after',
+      `
+run      synchronises now, every enabled mapping in dependency order (or --mapping), counts per direction
+status   per mapping: started, running, coupled, failed, waiting, skipped, last run; why it is paused
+log      the run log, newest first: kind, status, duration, who started it, counts
+errors   the records that fail, with source, direction and the reason
+retry    retries --id N / --mapping NAME / --all; --winner erp|sales settles a conflict
+review   the full-sync review (writes nothing); --start starts the first sync
+${EXIT_CODES}`,
+    )
+    .action(async (action: SyncAction, options: SyncCommandOptions) => {
+      exitCode = await runSync(action, options, io);
+    });
+
+  serverOptions(
+    program
+      .command('mappings')
+      .description('Table mappings: list (default), show, edit, enable, disable, reset')
+      .addArgument(new Argument('[action]', 'what to do').choices(MAPPING_ACTIONS).default('list'))
+      .addArgument(new Argument('[name]', 'the mapping, e.g. CUSTOMER'))
+      .option(
+        '--set <key=value>',
+        'with edit: a property to change, e.g. conflictPolicy=Merge (repeatable)',
+        collect,
+      )
+      .option('--file <edit.json>', 'with edit: the changes as a JSON object (fields, filters, policies)')
+      .option('--json', 'print the answer as one JSON object'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tandem mappings show CUSTOMER
+  tandem mappings edit CUSTOMER --set conflictPolicy=Merge --set mergeTieBreak=ErpWins
+  tandem mappings edit CONTACT --set syncOnlyCoupled=true
+  tandem mappings disable OPPORTUNITY
+  tandem mappings reset CUSTOMER
+An edit is checked against both apps first; a refusal names the property and changes nothing.
+${EXIT_CODES}`,
+    )
+    .action(async (action: MappingAction, name: string | undefined, options: MappingCommandOptions) => {
+      exitCode = await runMappings(action, name, options, io);
     });
 
   try {
