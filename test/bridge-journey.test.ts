@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, getToken } from './support/auth.js';
 import { createDirectoryUser } from './support/sales-users.js';
 import { call, giveRoles, ok, provisionAll, salesUser, step } from './support/bridge.js';
+import { erpClient } from './support/erp.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 let system: TestSystem;
@@ -155,5 +156,216 @@ describe("the article's journey", () => {
     const refused = await call(system, 'GET', '/bridge/connection', undefined, token);
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain('Global administrator');
+  });
+
+  // Part 2: records flow. The background scheduler (polling both sides' changes) does the work here;
+  // the test only makes changes as people would and waits for them to arrive.
+  describe('then records flow between the ERP and Sales', () => {
+    const erpBase = () => `/api/v2.0/companies(${companyId})`;
+    let companyId: string;
+    let chris: { systemUserId: string; token: string; code: string };
+
+    /** Polls until `probe` returns a value (the sync is asynchronous), for at most 20 s. */
+    async function eventually<T>(
+      probe: () => Promise<T | undefined | null | false>,
+      what: string,
+    ): Promise<T> {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const value = await probe();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const erpPatch = async (path: string, body: Record<string, unknown>) => {
+      const r = await erpClient(system).call('PATCH', path, { body, headers: { 'If-Match': '*' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    };
+    const webApi = async (method: string, path: string, body?: unknown, token?: string) =>
+      call(
+        system,
+        method,
+        `/api/data/v9.2/${path}`,
+        body,
+        token ?? (await getToken(system.url, system.admin.upn, system.admin.password)),
+      );
+    const accountByNumber = async (number: string) =>
+      (
+        await webApi(
+          'GET',
+          `accounts?$filter=accountnumber eq '${number}'&$select=name,address1_city,telephone1,_ownerid_value`,
+        )
+      ).body.value[0];
+
+    it('reviews the first sync (nothing written) and starts it', async () => {
+      companyId = (await ok(system, 'GET', '/api/v2.0/companies')).value[0].id;
+      const review = await ok(system, 'GET', '/bridge/sync/review');
+      // In dependency order: what a mapping depends on comes first.
+      expect(review.value.map((r: { mapping: string }) => r.mapping)).toEqual([
+        'SALESPEOPLE',
+        'CURRENCY',
+        'CUSTOMER',
+        'CONTACT',
+        'ITEM-PRODUCT',
+        'OPPORTUNITY',
+      ]);
+      await ok(system, 'POST', '/bridge/sync/review/start', { wait: false });
+      const user = await salesUser(system, `chris@${domain}`);
+      const coupling = await ok(system, 'GET', '/bridge/coupling/salespeople');
+      const directoryUser = await ok(
+        system,
+        'GET',
+        `/directory/users?search=${encodeURIComponent(`chris@${domain}`)}`,
+      );
+      const id = (directoryUser.value ?? directoryUser.users ?? directoryUser)[0].id;
+      await ok(system, 'POST', `/directory/users/${id}/reset-password`, {
+        password: 'Chr1s-Passw0rd!',
+        mustChangePassword: false,
+      });
+      chris = {
+        systemUserId: user.systemuserid,
+        token: await getToken(system.url, `chris@${domain}`, 'Chr1s-Passw0rd!'),
+        code: coupling.users.find((u: { domainname: string }) => u.domainname === `chris@${domain}`)
+          .salesperson.code,
+      };
+    });
+
+    it('a customer made in the ERP appears in Sales, owned by its salesperson’s user', async () => {
+      const customer = await ok(system, 'POST', `${erpBase()}/customers`, {
+        displayName: 'Coho Winery',
+        city: 'Napa',
+        salespersonCode: chris.code,
+      });
+      const account = await eventually(() => accountByNumber(customer.number), 'the account in Sales');
+      expect(account).toMatchObject({
+        name: 'Coho Winery',
+        address1_city: 'Napa',
+        _ownerid_value: chris.systemUserId,
+      });
+    });
+
+    it('an account the salesperson edits in Sales reaches the ERP', async () => {
+      const [customer] = (
+        await ok(system, 'GET', `${erpBase()}/customers?$filter=displayName eq 'Coho Winery'`)
+      ).value;
+      const account = (
+        await webApi('GET', `accounts?$filter=accountnumber eq '${customer.number}'&$select=accountid`)
+      ).body.value[0];
+      const edit = await webApi(
+        'PATCH',
+        `accounts(${account.accountid})`,
+        { address1_city: 'Sonoma' },
+        chris.token,
+      );
+      expect(edit.status).toBe(204);
+      await eventually(
+        async () => (await ok(system, 'GET', `${erpBase()}/customers(${customer.id})`)).city === 'Sonoma',
+        'the city in the ERP',
+      );
+    });
+
+    it('an edit made as the integration user in Sales does not come back', async () => {
+      const [customer] = (
+        await ok(system, 'GET', `${erpBase()}/customers?$filter=displayName eq 'Coho Winery'`)
+      ).value;
+      const account = (
+        await webApi('GET', `accounts?$filter=accountnumber eq '${customer.number}'&$select=accountid`)
+      ).body.value[0];
+      const token = await getToken(system.url, integration(), INTEGRATION_PASSWORD);
+      expect(
+        (await webApi('PATCH', `accounts(${account.accountid})`, { telephone1: '555-0142' }, token)).status,
+      ).toBe(204);
+      // A later change made in the ERP arrives, proving the sync ran past the integration user's edit.
+      await erpPatch(`${erpBase()}/customers(${customer.id})`, {
+        website: 'https://coho.example',
+      });
+      await eventually(
+        async () =>
+          (await webApi('GET', `accounts(${account.accountid})?$select=websiteurl`)).body.websiteurl ===
+          'https://coho.example',
+        'the website in Sales',
+      );
+      expect((await ok(system, 'GET', `${erpBase()}/customers(${customer.id})`)).phoneNumber).toBe('');
+      const edits = await ok(system, 'GET', '/bridge/connection/person-edits');
+      expect(JSON.stringify(edits)).toContain(account.accountid);
+    });
+
+    it('a contact and an item follow', async () => {
+      const company = await ok(system, 'POST', `${erpBase()}/contacts`, {
+        type: 'Company',
+        displayName: 'Coho Winery',
+      });
+      await ok(system, 'POST', `${erpBase()}/contacts`, {
+        type: 'Person',
+        displayName: 'Ina Ross',
+        email: 'ina@coho.example',
+        companyNumber: company.number,
+      });
+      await ok(system, 'POST', `${erpBase()}/items`, { displayName: 'Barrel', unitPrice: 250 });
+      const contact = await eventually(
+        async () =>
+          (await webApi('GET', `contacts?$filter=emailaddress1 eq 'ina@coho.example'&$select=fullname`)).body
+            .value[0],
+        'the contact in Sales',
+      );
+      expect(contact.fullname).toBe('Ina Ross');
+      const product = await eventually(
+        async () => (await webApi('GET', `products?$filter=name eq 'Barrel'&$select=price`)).body.value[0],
+        'the product in Sales',
+      );
+      expect(product.price).toBe(250);
+    });
+
+    it('a conflict waits under the Fail policy, then is settled by a person', async () => {
+      // Both sides change the same customer before the sync sees either: pause it to make that happen.
+      await ok(system, 'POST', '/bridge/connection/disable', { reason: 'the journey makes a conflict' });
+      const [customer] = (
+        await ok(system, 'GET', `${erpBase()}/customers?$filter=displayName eq 'Coho Winery'`)
+      ).value;
+      const account = (
+        await webApi('GET', `accounts?$filter=accountnumber eq '${customer.number}'&$select=accountid`)
+      ).body.value[0];
+      await erpPatch(`${erpBase()}/customers(${customer.id})`, { city: 'Healdsburg' });
+      await webApi('PATCH', `accounts(${account.accountid})`, { address1_city: 'Calistoga' }, chris.token);
+      await ok(system, 'POST', '/bridge/connection/enable');
+      const error = await eventually(
+        async () =>
+          (await ok(system, 'GET', '/bridge/sync/errors?mapping=CUSTOMER')).value.find(
+            (e: { message: string }) => e.message.includes('both changed'),
+          ),
+        'the conflict in the error log',
+      );
+      expect(error.message).toContain('Healdsburg');
+      expect(error.message).toContain('Calistoga');
+      expect((await ok(system, 'GET', `${erpBase()}/customers(${customer.id})`)).city).toBe('Healdsburg');
+      await ok(system, 'POST', '/bridge/sync/errors/retry', { ids: [error.id], winner: 'erp' });
+      await eventually(
+        async () =>
+          (await webApi('GET', `accounts(${account.accountid})?$select=address1_city`)).body.address1_city ===
+          'Healdsburg',
+        'the ERP value in Sales',
+      );
+    });
+
+    it('a deleted customer follows the deletion policy (the account stays, uncoupled)', async () => {
+      const customer = await ok(system, 'POST', `${erpBase()}/customers`, { displayName: 'Short Lived' });
+      const account = await eventually(() => accountByNumber(customer.number), 'the account in Sales');
+      expect(account).toBeTruthy();
+      const removed = await erpClient(system).call('DELETE', `${erpBase()}/customers(${customer.id})`, {
+        headers: { 'If-Match': '*' },
+      });
+      expect(removed.status).toBe(204);
+      await eventually(
+        async () =>
+          (await ok(system, 'GET', '/bridge/sync/runs?mapping=CUSTOMER&top=20')).value.some(
+            (r: { toSales: { uncoupled: number } }) => r.toSales.uncoupled > 0,
+          ),
+        'the coupling to be removed',
+      );
+      expect(await accountByNumber(customer.number)).toBeTruthy();
+      const status = await ok(system, 'GET', '/bridge/sync/status');
+      expect(status.paused).toBeNull();
+    });
   });
 });

@@ -92,6 +92,8 @@ describe('sync', () => {
     const customerRun = results.find((r) => r.mapping === 'CUSTOMER')!;
     expect(customerRun.toErp.modified).toBe(0);
     expect((await erp.get('customers', customer!.id)).body).toMatchObject({ phoneNumber: '' });
+    const edits = await ok(system, 'GET', '/bridge/connection/person-edits');
+    expect(edits.value.map((e: { recordId: string }) => e.recordId)).toContain(account!.accountid);
   });
 
   it('creates an account made in Sales as an ERP customer and writes the customer number back', async () => {

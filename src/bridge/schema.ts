@@ -172,10 +172,13 @@ export const couplings = bridge.table(
     state: text('state').$type<'coupled' | 'pending' | 'syncing'>().notNull().default('coupled'),
     pendingSide: text('pending_side').$type<'erp' | 'sales'>(),
     /**
-     * The mapped values both records held after the last sync (canonical, keyed by field): the base
-     * of the three-way, field-level comparison that tells which side changed which field.
+     * The mapped values each record held after the last sync (`{erp, sales}`, canonical, keyed by
+     * field): the base of the three-way, field-level comparison that tells which side changed which
+     * field. The two differ only where a change was deliberately not carried over (rule A3).
      */
-    baseValues: jsonb('base_values').$type<Record<string, unknown>>(),
+    baseValues: jsonb('base_values').$type<
+      { erp: Record<string, unknown>; sales: Record<string, unknown> } | Record<string, unknown>
+    >(),
     lastError: text('last_error'),
     failureCount: integer('failure_count').notNull().default(0),
     skipped: boolean('skipped').notNull().default(false),

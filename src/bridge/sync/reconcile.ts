@@ -27,12 +27,22 @@ export interface ReconcileField {
   toErp: boolean;
 }
 
+/**
+ * What each side held after the last sync. Usually the same values; they differ where a change was
+ * deliberately not carried over (rule A3: an edit made as the integration user), so that such a
+ * divergence is not mistaken for a new change later.
+ */
+export interface PairBase {
+  erp: CanonicalRecord;
+  sales: CanonicalRecord;
+}
+
 export interface ReconcileInput {
   fields: readonly ReconcileField[];
   erp: CanonicalRecord;
   sales: CanonicalRecord;
   /** Values after the last sync; null for a pair never synchronised (then `source` decides). */
-  base: CanonicalRecord | null;
+  base: PairBase | null;
   /** Without a base, the side whose values count as the change (the other is taken as the base). */
   source: SyncSide;
   policy: ConflictPolicy;
@@ -50,7 +60,8 @@ export interface FieldConflict {
 export type ReconcileOutcome =
   | {
       kind: 'write';
-      final: CanonicalRecord;
+      /** The values the pair holds after the writes (each side's; they differ only where both did). */
+      final: PairBase;
       /** Fields whose final value must be written to the ERP / to Sales (may be empty). */
       toErp: string[];
       toSales: string[];
@@ -68,8 +79,12 @@ export type ReconcileOutcome =
 
 export function reconcile(input: ReconcileInput): ReconcileOutcome {
   const { erp, sales } = input;
-  const base = input.base ?? (input.source === 'erp' ? sales : erp);
+  const fallback = input.source === 'erp' ? sales : erp;
+  const erpBase = input.base?.erp ?? fallback;
+  const salesBase = input.base?.sales ?? fallback;
   const final: CanonicalRecord = {};
+  /** Fields left as each side has them (neither changed since the last sync, but they differ). */
+  const divergent = new Set<string>();
   const conflicts: FieldConflict[] = [];
   const erpOnly: string[] = [];
   const salesOnly: string[] = [];
@@ -82,10 +97,13 @@ export function reconcile(input: ReconcileInput): ReconcileOutcome {
     else if (sameValue(a, b)) final[f.key] = a;
     else {
       // A field added to the mapping since the last sync has no base: the source's value counts as the change.
-      const o = f.key in base ? (base[f.key] ?? null) : input.source === 'erp' ? b : a;
-      const erpChanged = !sameValue(a, o);
-      const salesChanged = !sameValue(b, o);
-      if (erpChanged && !salesChanged) {
+      const unknown = input.source === 'erp' ? b : a;
+      const erpChanged = !sameValue(a, f.key in erpBase ? (erpBase[f.key] ?? null) : unknown);
+      const salesChanged = !sameValue(b, f.key in salesBase ? (salesBase[f.key] ?? null) : unknown);
+      if (!erpChanged && !salesChanged) {
+        divergent.add(f.key);
+        final[f.key] = a;
+      } else if (erpChanged && !salesChanged) {
         final[f.key] = a;
         erpOnly.push(f.key);
       } else if (salesChanged && !erpChanged) {
@@ -128,10 +146,25 @@ export function reconcile(input: ReconcileInput): ReconcileOutcome {
 
   const toErp: string[] = [];
   const toSales: string[] = [];
+  const finalErp: CanonicalRecord = {};
+  const finalSales: CanonicalRecord = {};
   for (const f of input.fields) {
     if (!(f.key in final)) continue;
+    if (divergent.has(f.key) && !(bothChanged && settled?.winner)) {
+      finalErp[f.key] = erp[f.key] ?? null;
+      finalSales[f.key] = sales[f.key] ?? null;
+      continue;
+    }
+    finalErp[f.key] = f.toErp ? final[f.key]! : (erp[f.key] ?? null);
+    finalSales[f.key] = f.toSales ? final[f.key]! : (sales[f.key] ?? null);
     if (f.toErp && !sameValue(final[f.key], erp[f.key])) toErp.push(f.key);
     if (f.toSales && !sameValue(final[f.key], sales[f.key])) toSales.push(f.key);
   }
-  return { kind: 'write', final, toErp, toSales, ...(settled ? { settled } : {}) };
+  return {
+    kind: 'write',
+    final: { erp: finalErp, sales: finalSales },
+    toErp,
+    toSales,
+    ...(settled ? { settled } : {}),
+  };
 }

@@ -8,10 +8,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { RemoteApiError } from '../clients/index.js';
 import { SYSTEM } from '../context.js';
-import { couplings } from '../schema.js';
+import { couplings, personEdits } from '../schema.js';
 import { showValue, type CanonicalRecord } from './canonical-values.js';
 import { erpBody, erpValues, salesBody, salesValues } from './field-plan.js';
-import { reconcile, type SyncSide } from './reconcile.js';
+import { reconcile, type PairBase, type SyncSide } from './reconcile.js';
 import { RecordSyncError, fromRemote, isRunLevel } from './record-error.js';
 import { countsTo, describeRecord, other, type RunContext } from './run-context.js';
 import type { SideRecord } from './sides.js';
@@ -65,6 +65,55 @@ async function bodyFor(
   return destination === 'erp'
     ? erpBody(run.fields, keys, final, run.refs)
     : salesBody(run.fields, keys, final, run.refs, what);
+}
+
+/** What each side held after the last sync (older rows stored one set of values for both). */
+function storedBase(coupling: CouplingRow): PairBase | null {
+  const stored = coupling.baseValues as Record<string, unknown> | null;
+  if (!stored) return null;
+  if (
+    'erp' in stored &&
+    'sales' in stored &&
+    typeof stored.erp === 'object' &&
+    typeof stored.sales === 'object'
+  )
+    return stored as unknown as PairBase;
+  return { erp: stored as CanonicalRecord, sales: stored as CanonicalRecord };
+}
+
+/**
+ * Rule A3 for a change the integration identity made that the bridge did not write: it is not sent
+ * to the other side, and its side's base takes it in, so it is not taken for a new change when the
+ * other side changes later (the two sides keep differing there until a person changes that field).
+ */
+async function absorbOwnChange(run: RunContext, coupling: CouplingRow, side: SyncSide, record: SideRecord) {
+  const values = await valuesOf(run, side, record);
+  const base = storedBase(coupling) ?? { erp: values, sales: values };
+  const next: PairBase =
+    side === 'erp' ? { erp: values, sales: base.sales } : { erp: base.erp, sales: values };
+  const id = coupling.id;
+  await fenced(run.db, run.lease, async (tx) => {
+    await tx
+      .update(couplings)
+      .set(
+        side === 'erp'
+          ? { erpVersion: record.version, baseValues: next }
+          : { salesVersion: record.version, baseValues: next },
+      )
+      .where(and(eq(couplings.id, id), eq(couplings.state, 'coupled')));
+    // Shown on the connection page: an edit made by a person signed in as the integration user.
+    if (side === 'sales')
+      await tx
+        .insert(personEdits)
+        .values({
+          entitySet: run.sides.sales.entitySet,
+          recordId: record.id,
+          recordName: describeRecord(run, 'sales', record.id, record.data).replace(/^Sales \S+ /, ''),
+          versionNumber: record.version,
+          modifiedOn: null,
+        })
+        .onConflictDoNothing();
+  });
 }
 
 /** Synchronises one record; a record-level failure is logged against it and the run goes on. */
@@ -125,6 +174,7 @@ async function syncOnce(run: RunContext, t: RecordTrigger): Promise<void> {
   // Rule A3, by modifier: a change the integration identity made that the bridge did not record
   // (a person signed in as it; the watch reports those) is never sent back.
   if (t.record && !t.manual && record.modifiedBy && record.modifiedBy === run.integrationIds[t.side]) {
+    if (coupling) await absorbOwnChange(run, coupling, t.side, record);
     countsTo(run, destination).unchanged++;
     return;
   }
@@ -335,7 +385,7 @@ async function reconcilePair(
     fields: run.fields,
     erp: erpVals,
     sales: salesVals,
-    base: options.base ?? (coupling.baseValues as CanonicalRecord | null) ?? null,
+    base: options.base ? { erp: options.base, sales: options.base } : storedBase(coupling),
     source,
     policy: run.mapping.conflictPolicy as 'Fail' | 'ErpWins' | 'SalesWins' | 'Merge',
     tieBreak: run.mapping.mergeTieBreak,
@@ -356,12 +406,12 @@ async function reconcilePair(
   if (outcome.toSales.length > 0) {
     sales = await run.sides.sales.update(
       sales,
-      await bodyFor(run, 'sales', outcome.toSales, outcome.final, what),
+      await bodyFor(run, 'sales', outcome.toSales, outcome.final.sales, what),
     );
     if (!options.afterCreate) countsTo(run, 'sales').modified++;
   }
   if (outcome.toErp.length > 0) {
-    erp = await run.sides.erp.update(erp, await bodyFor(run, 'erp', outcome.toErp, outcome.final, what));
+    erp = await run.sides.erp.update(erp, await bodyFor(run, 'erp', outcome.toErp, outcome.final.erp, what));
     if (!options.afterCreate) countsTo(run, 'erp').modified++;
   }
   if (writes === 0 && !options.afterCreate) countsTo(run, other(source)).unchanged++;
