@@ -62,6 +62,8 @@ export class RemoteApiError extends Error {
     /** The path (and query) of the request, relative to the server. */
     readonly path: string,
     readonly service: string,
+    /** How long the server asked to wait (`Retry-After` of a 429/503), in ms, when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'RemoteApiError';
@@ -262,6 +264,9 @@ export class HttpClient {
           method,
           where,
           this.service,
+          RETRYABLE_STATUSES.has(response.status)
+            ? parseRetryAfter(response.headers.get('retry-after'), now())
+            : undefined,
         );
       }
       let parsed: unknown = undefined;
