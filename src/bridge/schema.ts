@@ -240,8 +240,10 @@ export const syncState = bridge.table('sync_state', {
   lastRunAt: timestamp('last_run_at', { withTimezone: true }),
   /** Why the mapping cannot run (a remote refusal that is not about one record), until a run succeeds. */
   lastError: text('last_error'),
-  /** Remote throttling: no run before this time (Retry-After). */
+  /** No run before this time: remote throttling (Retry-After), or backoff after failed runs. */
   notBefore: timestamp('not_before', { withTimezone: true }),
+  /** Runs in a row that failed as a whole (the backoff doubles with each, up to 5 minutes). */
+  failedRuns: integer('failed_runs').notNull().default(0),
 });
 
 export interface SyncCounts {

@@ -151,6 +151,8 @@ export async function finishRun(
         message: outcome.message ?? null,
       })
       .where(eq(syncRuns.id, lease.runId));
+    // A failed run is retried with backoff: 2 s, 4 s, 8 s … up to 5 minutes (or the server's Retry-After).
+    const backoff = sql`now() + make_interval(secs => least(300, power(2, ${syncState.failedRuns} + 1)))`;
     await tx
       .update(syncState)
       .set({
@@ -158,7 +160,8 @@ export async function finishRun(
         runId: null,
         lastRunAt: sql`now()`,
         lastError: outcome.status === 'failed' ? (outcome.message ?? null) : null,
-        notBefore: outcome.notBefore ?? null,
+        failedRuns: outcome.status === 'failed' ? sql`${syncState.failedRuns} + 1` : 0,
+        notBefore: outcome.notBefore ?? (outcome.status === 'failed' ? backoff : null),
       })
       .where(and(eq(syncState.mapping, lease.mapping), eq(syncState.runEpoch, lease.epoch)));
   });

@@ -351,6 +351,8 @@ export async function syncStatus(ctx: BridgeContext) {
       waiting: sum((x) => x.kind === 'waiting'),
       skipped: sum((x) => x.skipped),
       lastError: s?.lastError ?? null,
+      /** The scheduler waits until then (throttling, or backoff after failed runs). */
+      waitsUntil: s?.notBefore && s.notBefore.getTime() > Date.now() ? s.notBefore.toISOString() : null,
       lastRun: last ? runView(last) : null,
     });
   }

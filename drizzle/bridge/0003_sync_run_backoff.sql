@@ -1,0 +1,1 @@
+ALTER TABLE "bridge"."sync_state" ADD COLUMN "failed_runs" integer DEFAULT 0 NOT NULL;
