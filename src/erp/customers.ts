@@ -57,10 +57,14 @@ async function loadCustomerReferences(
   const currencyCodes = textsOf(valuesList, 'currencyCode');
   const paymentTermsIds = textsOf(valuesList, '@paymentTermsId');
   const salespersonCodes = textsOf(valuesList, 'salespersonCode');
-  const [company] = await queryRows<{ lcy: string }>(
-    tx,
-    sql`select ${companies.lcyCode} as lcy from ${companies} where ${companies.id} = ${companyId}::uuid`,
-  );
+  // The local currency matters only to records that name a currency.
+  const namesCurrency = valuesList.some((v) => v['@currencyId'] !== undefined || v.currencyCode);
+  const [company] = namesCurrency
+    ? await queryRows<{ lcy: string }>(
+        tx,
+        sql`select ${companies.lcyCode} as lcy from ${companies} where ${companies.id} = ${companyId}::uuid`,
+      )
+    : [];
   const references: CustomerReferences = {
     localCurrency: company?.lcy ?? '',
     currencyCodeById: new Map(),
