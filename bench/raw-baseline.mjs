@@ -84,7 +84,8 @@ export function report({ title, storage, loadAtStart, single, batches }) {
     '| 1,000 records | rounds | API mean ms | API records/s | raw SQL mean ms | raw records/s | ratio |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   );
-  for (const { name, api, raw } of batches)
+  // BENCH_BATCHES=0 / BENCH_ROUNDS=0 measure single calls only.
+  for (const { name, api, raw } of batches.filter((b) => b.api.n > 0))
     lines.push(
       `| ${name} | ${api.n} | ${api.mean.toFixed(0)} | ${Math.round(1000 / (api.mean / 1000)).toLocaleString('en-US')} | ${raw.mean.toFixed(0)} | ${Math.round(1000 / (raw.mean / 1000)).toLocaleString('en-US')} | ${(api.mean / raw.mean).toFixed(1)}× |`,
     );

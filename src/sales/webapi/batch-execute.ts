@@ -141,14 +141,22 @@ function groupableWrite(scope: ExecutionScope, part: BatchRequest): GroupableWri
   }
 }
 
-/** The run of requests from `start` that can be written together (at least two), or undefined. */
-function groupAt(scope: ExecutionScope, parts: BatchRequest[], start: number): GroupableWrite[] | undefined {
-  const first = groupableWrite(scope, parts[start]!);
+/**
+ * The run of requests from `start` that can be written together (at least two), or undefined. An
+ * undefined part (a change set among top-level requests) ends the run.
+ */
+function groupAt(
+  scope: ExecutionScope,
+  parts: ReadonlyArray<BatchRequest | undefined>,
+  start: number,
+): GroupableWrite[] | undefined {
+  const first = parts[start] && groupableWrite(scope, parts[start]);
   if (!first) return undefined;
   const group = [first];
   const ids = new Set(first.write.id ? [first.write.id] : []);
   for (let i = start + 1; i < parts.length; i++) {
-    const next = groupableWrite(scope, parts[i]!);
+    const part = parts[i];
+    const next = part && groupableWrite(scope, part);
     if (!next || next.group !== first.group) break;
     if (next.write.id) {
       if (ids.has(next.write.id)) break;
@@ -252,17 +260,12 @@ export async function executeBatch(scope: ExecutionScope, request: WebApiRequest
   scope.limiter.consume(scope.caller.systemUserId, operations);
   const continueOnError = parsePreferences(request.headers.prefer).continueOnError;
   const results: BatchResponseItem[] = [];
+  const topLevel = items.map((item) => (item.kind === 'request' ? item.request : undefined));
   let ungroupedUntil = 0;
   for (let i = 0; i < items.length;) {
     // Consecutive top-level writes of one table run set-based in one transaction; each keeps its
     // own response, and without continue-on-error nothing after the first failure is written.
-    const run: BatchRequest[] = [];
-    for (let j = i; j < items.length; j++) {
-      const item = items[j]!;
-      if (item.kind !== 'request') break;
-      run.push(item.request);
-    }
-    const group = i >= ungroupedUntil && run.length > 1 ? groupAt(scope, run, 0) : undefined;
+    const group = i >= ungroupedUntil ? groupAt(scope, topLevel, i) : undefined;
     if (group) {
       const responses = await tryGroup(scope, scope.ctx.db, group, !continueOnError);
       if (!responses) {
@@ -271,7 +274,7 @@ export async function executeBatch(scope: ExecutionScope, request: WebApiRequest
       }
       let failed = false;
       responses.forEach((response, n) => {
-        results.push({ kind: 'response', response: toBatchResponse(response, run[n]!.contentId) });
+        results.push({ kind: 'response', response: toBatchResponse(response, topLevel[i + n]!.contentId) });
         failed ||= response.status >= 400;
       });
       i += responses.length;
