@@ -1,12 +1,16 @@
-// Benchmark: bulk-create customers through the ERP's BC-compatible API ($batch of 100 requests) and
-// page through the change feed the bridge reads, on the built server (npm run bench:erp-api builds).
+// Benchmark of the ERP's BC-compatible API, on the built server (npm run bench:erp-api builds):
+//  1. single calls — GET customers({id}) and POST customers — beside a bare fastify route;
+//  2. 1,000 records through $batch (10 batches of BC's maximum of 100, one after the other), creates
+//     and then updates (PATCH, If-Match: *), beside a raw `INSERT … SELECT FROM unnest` /
+//     `UPDATE … FROM unnest` of the same rows under the company write lock, alternated per round;
+//  3. bulk-create BENCH_CUSTOMERS customers ($batch of 100, BENCH_CONCURRENCY in flight) and page
+//     through the change feed the bridge reads (top=20000 per page) from row version 0.
 //
 //   npm run bench:erp-api                              # embedded PGlite in a fresh temp data dir
 //   BENCH_DATABASE_URL=postgres://… npm run bench:erp-api   # a fresh database on that server
-//   BENCH_CUSTOMERS=20000 BENCH_CONCURRENCY=4 npm run bench:erp-api
+//   BENCH_CUSTOMERS=20000 BENCH_CONCURRENCY=4 BENCH_ROUNDS=5 npm run bench:erp-api
 //
-// Timed: the bulk create (all batches, BENCH_CONCURRENCY in flight), then reading every change
-// (top=20000 per page) from row version 0. Server start is not timed.
+// Server start is not timed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,10 +23,16 @@ const BATCH = 100;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 4);
 const PAGE = 20000;
 const PASSWORD = 'Bench-Passw0rd!';
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const N_GET = Number(process.env.BENCH_GETS || 500);
+const N_CREATE = Number(process.env.BENCH_CREATES || 300);
 
 const { startTandem } = await import(path.join(root, 'dist/main.js'));
 const { loadConfig } = await import(path.join(root, 'dist/platform/config.js'));
 const { createScratchDatabase } = await import(path.join(root, 'dist/platform/db/scratch-database.js'));
+const { bareServer, inTransaction, loadAverage, report, timeMany } = await import(
+  path.join(root, 'bench/raw-baseline.mjs')
+);
 
 async function json(response, what) {
   if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
@@ -43,6 +53,7 @@ const config = loadConfig({
 const loadAtStart = os.loadavg();
 const running = await startTandem(config, { log: false });
 const url = running.url;
+const bare = await bareServer();
 try {
   const token = await json(
     await fetch(`${url}/oauth2/v2.0/token`, {
@@ -55,6 +66,166 @@ try {
   const auth = { authorization: `Bearer ${token.access_token}` };
   const companies = await json(await fetch(`${url}/api/v2.0/companies`, { headers: auth }), 'companies');
   const companyId = companies.value[0].id;
+  const actorId = JSON.parse(Buffer.from(token.access_token.split('.')[1], 'base64url').toString()).oid;
+  const customerBody = (i, tag) => ({
+    displayName: `Customer ${tag} ${i}`,
+    addressLine1: `${i} Main Street`,
+    city: 'Redmond',
+    state: 'WA',
+    postalCode: '98052',
+    country: 'US',
+    email: `customer${i}@contoso.com`,
+    creditLimit: 1000 + (i % 100),
+  });
+
+  // ---- single calls beside the bare route ------------------------------------------------------
+  const customersUrl = `${url}/api/v2.0/companies(${companyId})/customers`;
+  const postCustomer = (body) =>
+    fetch(customersUrl, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const first = await json(await postCustomer(customerBody(0, 'single')), 'create');
+  for (let i = 0; i < 50; i++) {
+    await (await fetch(`${customersUrl}(${first.id})`, { headers: auth })).text();
+    await (await fetch(`${bare.url}/json`)).text();
+    await (await postCustomer(customerBody(i, 'warm-up'))).text();
+  }
+  const get = await timeMany(N_GET, async () => {
+    const r = await fetch(`${customersUrl}(${first.id})`, { headers: auth });
+    if (r.status !== 200) throw new Error(`GET ${r.status}`);
+    await r.text();
+  });
+  const getBare = await timeMany(N_GET, async () => (await fetch(`${bare.url}/json`)).text());
+  const create = await timeMany(N_CREATE, async (i) => {
+    const r = await postCustomer(customerBody(i, 'single'));
+    if (r.status !== 201) throw new Error(`POST ${r.status} ${await r.text()}`);
+    await r.text();
+  });
+  const createBare = await timeMany(N_CREATE, async (i) =>
+    fetch(`${bare.url}/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(customerBody(i, 'bare')),
+    }),
+  );
+
+  // ---- 1,000 records: $batch beside raw SQL, alternated per round --------------------------------
+  const sendBatch = async (requests, expected) => {
+    const result = await json(
+      await fetch(`${url}/api/v2.0/$batch`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ requests }),
+      }),
+      'batch',
+    );
+    const wrong = result.responses.filter((r) => r.status !== expected);
+    if (wrong.length)
+      throw new Error(`batch: ${wrong.length} answered ${JSON.stringify(wrong[0]).slice(0, 300)}`);
+    return result.responses;
+  };
+  const lockCompany = async (client) => {
+    await client.query(
+      `select pg_advisory_xact_lock(7246020, hashtext($1::text)), set_config('erp.locked_companies', $1::text || ',', true)`,
+      [companyId],
+    );
+  };
+  const times = { batchCreate: [], rawCreate: [], batchUpdate: [], rawUpdate: [] };
+  const elapsed = (t0) => performance.now() - t0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const ids = [];
+    let t0 = performance.now();
+    for (let b = 0; b < 10; b++) {
+      const responses = await sendBatch(
+        Array.from({ length: 100 }, (_, i) => ({
+          id: String(i),
+          method: 'POST',
+          url: `companies(${companyId})/customers`,
+          headers: { 'content-type': 'application/json' },
+          body: customerBody(b * 100 + i, `batch ${round}`),
+        })),
+        201,
+      );
+      ids.push(...responses.map((r) => r.body.id));
+    }
+    times.batchCreate.push(elapsed(t0));
+
+    const rows = Array.from({ length: 1000 }, (_, i) => customerBody(i, `raw ${round}`));
+    t0 = performance.now();
+    const rawIds = await inTransaction(running.database, async (client) => {
+      await lockCompany(client);
+      const result = await client.query(
+        `insert into erp.customers (company_id, number, display_name, address_line1, city, state, postal_code,
+           country, email, credit_limit, modified_by)
+         select $1, t.number, t.name, t.address, 'Redmond', 'WA', '98052', 'US', t.email, t.credit, $2
+         from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[]) as t(number, name, address, email, credit)
+         returning id`,
+        [
+          companyId,
+          actorId,
+          rows.map((_, i) => `R${round}-${i}`),
+          rows.map((r) => r.displayName),
+          rows.map((r) => r.addressLine1),
+          rows.map((r) => r.email),
+          rows.map((r) => r.creditLimit),
+        ],
+      );
+      return result.rows.map((r) => r.id);
+    });
+    times.rawCreate.push(elapsed(t0));
+
+    t0 = performance.now();
+    for (let b = 0; b < 10; b++)
+      await sendBatch(
+        ids.slice(b * 100, (b + 1) * 100).map((id, i) => ({
+          id: String(i),
+          method: 'PATCH',
+          url: `companies(${companyId})/customers(${id})`,
+          headers: { 'content-type': 'application/json', 'if-match': '*' },
+          body: { displayName: `Updated ${round} ${b * 100 + i}`, city: 'Seattle' },
+        })),
+        200,
+      );
+    times.batchUpdate.push(elapsed(t0));
+
+    t0 = performance.now();
+    await inTransaction(running.database, async (client) => {
+      await lockCompany(client);
+      await client.query(
+        `update erp.customers c set display_name = t.name, city = 'Seattle', modified_at = now(), modified_by = $1,
+           row_version = nextval('erp.row_version')
+         from unnest($2::uuid[], $3::text[]) as t(id, name) where c.id = t.id`,
+        [actorId, rawIds, rawIds.map((_, i) => `Updated ${round} ${i}`)],
+      );
+    });
+    times.rawUpdate.push(elapsed(t0));
+  }
+  const stats = (list) => ({ n: list.length, mean: list.reduce((a, b) => a + b, 0) / list.length });
+  console.log(
+    report({
+      title: 'Tandem ERP API benchmark',
+      storage: `${running.database.kind}${pgdb ? '' : ' (fresh data dir)'}`,
+      loadAtStart: loadAtStart.map((l) => l.toFixed(2)).join(' '),
+      single: [
+        { name: 'GET customers(id)', api: get, bare: getBare },
+        { name: 'POST customers (201 + record)', api: create, bare: createBare },
+      ],
+      batches: [
+        { name: '$batch ×10 of 100: creates', api: stats(times.batchCreate), raw: stats(times.rawCreate) },
+        {
+          name: '$batch ×10 of 100: updates (PATCH)',
+          api: stats(times.batchUpdate),
+          raw: stats(times.rawUpdate),
+        },
+      ],
+    }),
+  );
+  console.log(
+    `per round (ms): creates ${times.batchCreate.map((t) => t.toFixed(0)).join(', ')}; updates ${times.batchUpdate.map((t) => t.toFixed(0)).join(', ')}`,
+  );
+  console.log('');
 
   // ---- bulk create ------------------------------------------------------------------------------
   const batches = Math.ceil(CUSTOMERS / BATCH);
@@ -118,24 +289,13 @@ try {
     if (!page['@odata.nextLink']) break;
   }
   const feedMs = performance.now() - feedStarted;
-  if (changes !== CUSTOMERS)
-    throw new Error(`change feed returned ${changes} changes, expected ${CUSTOMERS}`);
+  const expectedChanges = CUSTOMERS + 1 + 50 + N_CREATE + ROUNDS * 2000;
+  if (changes !== expectedChanges)
+    throw new Error(`change feed returned ${changes} changes, expected ${expectedChanges}`);
 
-  const cpu =
-    (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model;
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const rate = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en-US');
-  console.log(`Tandem ERP API benchmark — ${new Date().toISOString()}`);
-  console.log(
-    `machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
-  );
-  console.log(
-    `load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; at end: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  console.log(`storage: ${running.database.kind}${pgdb ? '' : ' (fresh data dir)'}`);
+  console.log(`load average now: ${loadAverage()}`);
   console.log(
     `create ${CUSTOMERS.toLocaleString('en-US')} customers ($batch of ${BATCH}, ${CONCURRENCY} in flight): ${fmt(createMs)} → ${rate(CUSTOMERS, createMs)} customers/s`,
   );
@@ -146,6 +306,7 @@ try {
     `peak RSS (server and client share this process): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
   );
 } finally {
+  await bare.close();
   await running.close();
   if (pgdb) await pgdb.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -66,6 +66,7 @@ export const contactEntity: RecordEntity = {
   numberSeries: 'CONT',
   fields: CONTACT_FIELDS,
   odata: odataEntity('contacts', CONTACT_FIELDS),
+  checksSeeEarlierWrites: true,
   async check({ tx, companyId, values, existing }) {
     const type = (values.type as string | undefined) ?? (existing?.type as string | undefined) ?? 'Company';
     const number = (values.number as string | undefined) ?? String(existing?.number ?? '');

@@ -42,3 +42,50 @@ export async function nextNumber(tx: Transaction, companyId: string, code: strin
     );
   return formatNumber(row.prefix, row.width, row.lastNo);
 }
+
+/**
+ * The next `count` numbers of a series, drawn with one statement (a $batch's creates): the same
+ * numbers, in the same order, as `count` calls of nextNumber.
+ */
+export async function nextNumbers(
+  tx: Transaction,
+  companyId: string,
+  code: string,
+  count: number,
+): Promise<string[]> {
+  if (count === 0) return [];
+  const [row] = await tx
+    .update(numberSeries)
+    .set({ lastNo: sql`${numberSeries.lastNo} + ${numberSeries.step} * ${count}::int` })
+    .where(and(eq(numberSeries.companyId, companyId), eq(numberSeries.code, code)))
+    .returning({
+      prefix: numberSeries.prefix,
+      width: numberSeries.width,
+      lastNo: numberSeries.lastNo,
+      step: numberSeries.step,
+    });
+  if (!row)
+    throw erpError(
+      'Conflict',
+      'Application_DialogException',
+      `Number series ${code} does not exist in this company.`,
+    );
+  const first = row.lastNo - row.step * (count - 1);
+  return Array.from({ length: count }, (_, i) => formatNumber(row.prefix, row.width, first + row.step * i));
+}
+
+/**
+ * Gives back the last `count` numbers drawn by nextNumbers and not used. Only right while the
+ * transaction still holds the company write lock it drew them under (no one drew after it).
+ */
+export async function returnNumbers(
+  tx: Transaction,
+  companyId: string,
+  code: string,
+  count: number,
+): Promise<void> {
+  await tx
+    .update(numberSeries)
+    .set({ lastNo: sql`${numberSeries.lastNo} - ${numberSeries.step} * ${count}::int` })
+    .where(and(eq(numberSeries.companyId, companyId), eq(numberSeries.code, code)));
+}

@@ -77,6 +77,22 @@ export interface RecordEntity {
   readonly odata: EntityDefinition;
   /** Checks references and derives values before insert or update; throws ErpError to refuse. */
   check?(check: WriteCheck): Promise<void>;
+  /**
+   * `check` for many records at once (a $batch's creates or updates of one entity set): the
+   * references of all of them looked up together. Returns each record's refusal, or undefined.
+   * Without it, set-based writes run `check` record by record.
+   */
+  checkMany?(
+    tx: Transaction,
+    companyId: string,
+    checks: ReadonlyArray<Omit<WriteCheck, 'tx' | 'companyId'>>,
+  ): Promise<unknown[]>;
+  /**
+   * Whether one record's check may depend on another record written in the same request group (a
+   * person contact naming a company contact created just before it): such entities are written
+   * one request at a time, never set-based.
+   */
+  readonly checksSeeEarlierWrites?: boolean;
   /** Refuses a deletion that would leave other records pointing at nothing. */
   checkDelete?(tx: Transaction, companyId: string, record: StoredRecord): Promise<void>;
 }

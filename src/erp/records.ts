@@ -236,16 +236,50 @@ async function lockRecord(
   return row as StoredRecord;
 }
 
-function keyColumnKey(entity: RecordEntity): string {
+/** The drizzle property name of the entity's natural key column (`number`, `code`). */
+export function keyColumnKey(entity: RecordEntity): string {
   const field = entity.fields.find((f) => f.name === entity.keyField)!;
   return columnKey(entity, field.column!);
 }
 
-function duplicateKey(entity: RecordEntity, key: string) {
+export function duplicateKey(entity: RecordEntity, key: string) {
   return erpError(
     'AlreadyExists',
     'Internal_EntityWithSameKeyExists',
     `The ${entity.caption} already exists. Identification fields and values: ${entity.keyCaption}='${key}'. Choose another ${entity.keyField}${entity.numberSeries ? ' or leave it blank to take the next number from the number series' : ''}.`,
+  );
+}
+
+export function blankKey(entity: RecordEntity) {
+  return erpError(
+    'BadRequest',
+    'BadRequest_RequiredParamNotProvided',
+    `Field '${entity.keyField}' must not be blank or empty: every ${entity.caption} needs a ${entity.keyField}.`,
+    { problems: [{ field: entity.keyField, message: 'required' }] },
+  );
+}
+
+export function idTaken(entity: RecordEntity, id: string) {
+  return erpError(
+    'AlreadyExists',
+    'Internal_EntityWithSameKeyExists',
+    `A ${entity.caption} with id ${id} already exists. Leave id out to get a new one.`,
+  );
+}
+
+export function readOnlyId(entity: RecordEntity) {
+  return erpError(
+    'BadRequest',
+    'BadRequest_InvalidOperation',
+    `Control 'id' is read-only: the system id of a ${entity.caption} cannot be changed.`,
+  );
+}
+
+export function keyChanged(entity: RecordEntity, key: unknown) {
+  return erpError(
+    'BadRequest',
+    'BadRequest_InvalidOperation',
+    `The ${entity.keyField} of ${entity.caption} '${String(key)}' cannot be changed in Tandem; create a new ${entity.entityName} instead.`,
   );
 }
 
@@ -265,7 +299,7 @@ async function keyTaken(
 }
 
 /** Virtual inputs (`@currencyId`) are resolved by the entity's check; none may reach the table. */
-function stripVirtual(values: Record<string, unknown>): void {
+export function stripVirtual(values: Record<string, unknown>): void {
   for (const key of Object.keys(values)) if (key.startsWith('@')) delete values[key];
 }
 
@@ -280,25 +314,14 @@ export async function createRecord(
   const input = parseInput(entity, body);
   const keyKey = keyColumnKey(entity);
   const given = (input.values[keyKey] as string | undefined) ?? '';
-  if (given === '' && !entity.numberSeries)
-    throw erpError(
-      'BadRequest',
-      'BadRequest_RequiredParamNotProvided',
-      `Field '${entity.keyField}' must not be blank or empty: every ${entity.caption} needs a ${entity.keyField}.`,
-      { problems: [{ field: entity.keyField, message: 'required' }] },
-    );
+  if (given === '' && !entity.numberSeries) throw blankKey(entity);
   if (given !== '' && (await keyTaken(tx, entity, companyId, given))) throw duplicateKey(entity, given);
   if (input.id) {
     const [clash] = await tx
       .select({ id: entity.table.id })
       .from(entity.table as PgTable)
       .where(eq(entity.table.id, input.id));
-    if (clash)
-      throw erpError(
-        'AlreadyExists',
-        'Internal_EntityWithSameKeyExists',
-        `A ${entity.caption} with id ${input.id} already exists. Leave id out to get a new one.`,
-      );
+    if (clash) throw idTaken(entity, input.id);
   }
   if (given === '') input.values[keyKey] = await nextNumber(tx, companyId, entity.numberSeries!);
   await entity.check?.({ tx, companyId, values: input.values, given: input.given });
@@ -336,19 +359,10 @@ export async function updateRecord(
   const input = parseInput(entity, body);
   const existing = await lockRecord(tx, entity, companyId, id);
   checkIfMatch(entity, ifMatch, existing.rowVersion);
-  if (input.id && input.id !== existing.id)
-    throw erpError(
-      'BadRequest',
-      'BadRequest_InvalidOperation',
-      `Control 'id' is read-only: the system id of a ${entity.caption} cannot be changed.`,
-    );
+  if (input.id && input.id !== existing.id) throw readOnlyId(entity);
   const keyKey = keyColumnKey(entity);
   if (input.given.has(entity.keyField) && input.values[keyKey] !== existing[keyKey])
-    throw erpError(
-      'BadRequest',
-      'BadRequest_InvalidOperation',
-      `The ${entity.keyField} of ${entity.caption} '${String(existing[keyKey])}' cannot be changed in Tandem; create a new ${entity.entityName} instead.`,
-    );
+    throw keyChanged(entity, existing[keyKey]);
   await entity.check?.({ tx, companyId, values: input.values, existing, given: input.given });
   stripVirtual(input.values);
   await tx

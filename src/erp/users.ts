@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../platform/db/database.js';
 import { audit } from './audit.js';
 import type { Caller } from './context.js';
@@ -79,6 +79,29 @@ export async function getUser(q: Queryable, id: string): Promise<ErpUserView> {
   return view(row, await setsOf(q, id));
 }
 
+function prepareCallerLookups(q: Queryable) {
+  // The user and their permission sets in one statement (one snapshot, one round trip per request),
+  // built once per database rather than by the query builder on every request.
+  const lookup = (where: SQL, name: string) =>
+    q
+      .select({
+        user: users,
+        permissionSets: sql<
+          string[] | null
+        >`(select array_agg(${userPermissionSets.permissionSet} order by ${userPermissionSets.permissionSet})
+          from ${userPermissionSets} where ${userPermissionSets.userId} = ${users.id})`,
+      })
+      .from(users)
+      .where(where)
+      .prepare(name);
+  return {
+    byId: lookup(eq(users.id, sql.placeholder('id')), 'erp_caller_by_id'),
+    byApplicationId: lookup(eq(users.appId, sql.placeholder('id')), 'erp_caller_by_application_id'),
+  };
+}
+
+const callerLookups = new WeakMap<Queryable, ReturnType<typeof prepareCallerLookups>>();
+
 /** The caller behind a verified token: by directory object id (people) or appId (applications). */
 export async function resolveCaller(
   q: Queryable,
@@ -90,9 +113,16 @@ export async function resolveCaller(
     userPrincipalName?: string;
   },
 ): Promise<Caller> {
-  const where =
-    token.kind === 'application' ? eq(users.appId, token.appId ?? '') : eq(users.id, token.objectId);
-  const [row] = await q.select().from(users).where(where);
+  let prepared = callerLookups.get(q);
+  if (!prepared) {
+    prepared = prepareCallerLookups(q);
+    callerLookups.set(q, prepared);
+  }
+  const [found] =
+    token.kind === 'application'
+      ? await prepared.byApplicationId.execute({ id: token.appId ?? '' })
+      : await prepared.byId.execute({ id: token.objectId });
+  const row = found?.user;
   const who = token.userPrincipalName ?? token.name ?? token.appId ?? token.objectId;
   if (!row) {
     throw erpError(
@@ -116,7 +146,7 @@ export async function resolveCaller(
     actorId: token.objectId,
     kind: row.kind,
     name: row.userName,
-    permissionSets: await setsOf(q, row.id),
+    permissionSets: found.permissionSets ?? [],
   };
 }
 

@@ -5,14 +5,22 @@ import type { Caller } from '../context.js';
 import { erpError } from '../errors.js';
 import { inheritCompanyLocks, lockCompanyWrites } from '../write-lock.js';
 import { bcErrorBody } from './bc-errors.js';
-import { API_ROOTS, dispatch, type DispatchDeps, type ErpResponse } from './dispatch.js';
+import { API_ROOTS, dispatch, type DispatchDeps, type ErpRequest, type ErpResponse } from './dispatch.js';
+import {
+  runSetBasedWrites,
+  setBasedWrite,
+  type SetBasedWrite,
+  type WriteResult,
+} from './set-based-writes.js';
 
 /**
  * OData JSON batch (`POST /api/v2.0/$batch`), as Business Central takes it: up to 100 requests, run
  * in order. Without `Isolation: snapshot` each request stands alone (its own savepoint: a failure
- * undoes that request only) and a request whose `dependsOn` failed is not run (424). With it the batch is one transaction: every
- * company the writes name is locked first (in a fixed order, like any writer), and the first failure
- * rolls everything back, so the other requests answer 424 and nothing is written.
+ * undoes that request only) and a request whose `dependsOn` failed is not run (424). With it the
+ * batch is one transaction: every company the writes name is locked first (in a fixed order, like
+ * any writer), and the first failure rolls everything back, so the other requests answer 424 and
+ * nothing is written. Consecutive creates (or updates of distinct records) of one entity set run
+ * set-based (set-based-writes.ts), each still with its own response or error.
  */
 
 export const MAX_BATCH_REQUESTS = 100;
@@ -113,6 +121,63 @@ function item(id: string, response: ErpResponse): BatchResponseItem {
 
 class RollBack extends Error {}
 
+/** A run of requests handled together: one request, or a set-based group of writes. */
+type Segment =
+  | { kind: 'single'; index: number }
+  | { kind: 'group'; indices: number[]; writes: Array<{ write: SetBasedWrite; request: ErpRequest }> };
+
+/**
+ * Consecutive requests that write one entity set of one company the same way (creates, or updates
+ * of distinct records) and depend on nothing become one set-based group; the rest run one by one.
+ */
+function segmentsOf(requests: ErpRequest[], dependsOn: Array<string[] | undefined>): Segment[] {
+  const writes = requests.map((request, i) => (dependsOn[i]?.length ? undefined : setBasedWrite(request)));
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < requests.length) {
+    const first = writes[i];
+    const indices = [i];
+    if (first) {
+      const ids = new Set(first.id ? [first.id] : []);
+      for (let j = i + 1; j < requests.length; j++) {
+        const next = writes[j];
+        if (!next || next.group !== first.group || (next.id && ids.has(next.id))) break;
+        if (next.id) ids.add(next.id);
+        indices.push(j);
+      }
+    }
+    if (indices.length > 1)
+      segments.push({
+        kind: 'group',
+        indices,
+        writes: indices.map((k) => ({ write: writes[k]!, request: requests[k]! })),
+      });
+    else segments.push({ kind: 'single', index: i });
+    i += indices.length;
+  }
+  return segments;
+}
+
+/**
+ * A group's writes set-based in a savepoint; undefined if the statement failed in a way the checks
+ * did not foresee, and the group then runs request by request so each failure is its own.
+ */
+async function tryGroup(
+  deps: DispatchDeps,
+  caller: Caller,
+  tx: Transaction,
+  segment: Extract<Segment, { kind: 'group' }>,
+): Promise<WriteResult[] | undefined> {
+  try {
+    return await tx.transaction((savepoint) => {
+      inheritCompanyLocks(tx, savepoint);
+      return runSetBasedWrites(deps, caller, savepoint, segment.writes);
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runBatch(
   deps: DispatchDeps,
   caller: Caller,
@@ -120,18 +185,19 @@ export async function runBatch(
   options: { atomic: boolean; correlationId: string },
 ): Promise<{ responses: BatchResponseItem[] }> {
   const requests = parseBatch(body);
-  const run = (request: BatchRequest, tx?: Transaction) =>
-    dispatch(
-      deps,
-      caller,
-      {
-        method: request.method,
-        url: resolveBatchUrl(request.url),
-        headers: lowerHeaders(request.headers),
-        body: request.body,
-      },
-      tx,
-    );
+  const erpRequests: ErpRequest[] = requests.map((request) => ({
+    method: request.method,
+    url: resolveBatchUrl(request.url),
+    headers: lowerHeaders(request.headers),
+    body: request.body,
+  }));
+  const segments = segmentsOf(
+    erpRequests,
+    requests.map((r) => r.dependsOn),
+  );
+  const run = (index: number, tx?: Transaction) => dispatch(deps, caller, erpRequests[index]!, tx);
+  const errorOf = (index: number, error: unknown) =>
+    errorItem(requests[index]!.id, error, `${options.correlationId}/${requests[index]!.id}`);
 
   // Companies the writes name, locked first and in a fixed order, like any writer.
   const companies = new Set<string>();
@@ -142,40 +208,59 @@ export async function runBatch(
     }
 
   if (!options.atomic) {
-    // Independent requests, but one commit: each request runs in its own savepoint, so a failure
-    // undoes only that request, and the batch pays for one commit instead of a hundred.
+    // Independent requests, but one commit: each request (or set-based group) runs in its own
+    // savepoint, so a failure undoes only that request, and the batch pays for one commit.
     return deps.ctx.db.transaction(async (tx) => {
       await lockCompanyWrites(tx, [...companies]);
       const responses: BatchResponseItem[] = [];
       const failed = new Set<string>();
-      for (const request of requests) {
+      const runAlone = async (index: number) => {
+        const request = requests[index]!;
         const blocker = (request.dependsOn ?? []).find((d) => failed.has(d));
         if (blocker) {
           failed.add(request.id);
           responses.push({
-            ...errorItem(
-              request.id,
+            ...errorOf(
+              index,
               erpError(
                 'Conflict',
                 'Application_DialogException',
                 `Not run: request '${blocker}', which this request depends on, failed.`,
               ),
-              `${options.correlationId}/${request.id}`,
             ),
             status: 424,
           });
-          continue;
+          return;
         }
         try {
           const response = await tx.transaction((savepoint) => {
             inheritCompanyLocks(tx, savepoint);
-            return run(request, savepoint);
+            return run(index, savepoint);
           });
           responses.push(item(request.id, response));
         } catch (error) {
           failed.add(request.id);
-          responses.push(errorItem(request.id, error, `${options.correlationId}/${request.id}`));
+          responses.push(errorOf(index, error));
         }
+      };
+      for (const segment of segments) {
+        if (segment.kind === 'single') {
+          await runAlone(segment.index);
+          continue;
+        }
+        const results = await tryGroup(deps, caller, tx, segment);
+        if (!results) {
+          for (const index of segment.indices) await runAlone(index);
+          continue;
+        }
+        results.forEach((result, n) => {
+          const index = segment.indices[n]!;
+          if ('response' in result) responses.push(item(requests[index]!.id, result.response));
+          else {
+            failed.add(requests[index]!.id);
+            responses.push(errorOf(index, result.error));
+          }
+        });
       }
       return { responses };
     });
@@ -186,15 +271,31 @@ export async function runBatch(
   try {
     await deps.ctx.db.transaction(async (tx) => {
       await lockCompanyWrites(tx, [...companies]);
-      for (const [index, request] of requests.entries()) {
+      const runInline = async (index: number) => {
         try {
-          results.push(item(request.id, await run(request, tx)));
+          results.push(item(requests[index]!.id, await run(index, tx)));
         } catch (error) {
-          failure = {
-            index,
-            response: errorItem(request.id, error, `${options.correlationId}/${request.id}`),
-          };
+          failure = { index, response: errorOf(index, error) };
           throw new RollBack();
+        }
+      };
+      for (const segment of segments) {
+        if (segment.kind === 'single') {
+          await runInline(segment.index);
+          continue;
+        }
+        const grouped = await tryGroup(deps, caller, tx, segment);
+        if (!grouped) {
+          for (const index of segment.indices) await runInline(index);
+          continue;
+        }
+        for (const [n, result] of grouped.entries()) {
+          const index = segment.indices[n]!;
+          if ('error' in result) {
+            failure = { index, response: errorOf(index, result.error) };
+            throw new RollBack();
+          }
+          results.push(item(requests[index]!.id, result.response));
         }
       }
     });
@@ -207,14 +308,13 @@ export async function runBatch(
     index === failure!.index
       ? failure!.response
       : {
-          ...errorItem(
-            request.id,
+          ...errorOf(
+            index,
             erpError(
               'Conflict',
               'Application_DialogException',
               `Rolled back: request '${failedId}' of this atomic batch (Isolation: snapshot) failed, so no request of the batch was applied.`,
             ),
-            `${options.correlationId}/${request.id}`,
           ),
           status: 424,
         },

@@ -114,7 +114,7 @@ function resourceNotFound(segment: string) {
   );
 }
 
-function splitUrl(url: string): { path: string; query: URLSearchParams } {
+export function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf('?');
   return q < 0
     ? { path: url, query: new URLSearchParams() }
@@ -179,7 +179,7 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   );
 }
 
-async function requireCompany(q: Queryable, id: string): Promise<CompanyRow> {
+export async function requireCompany(q: Queryable, id: string): Promise<CompanyRow> {
   const company = await findCompany(q, id);
   if (!company)
     throw erpError(
@@ -268,7 +268,7 @@ function preferredPageSize(request: ErpRequest, max: number): number {
   return Math.max(1, Math.min(max, wanted));
 }
 
-function singleResponse(
+export function singleResponse(
   deps: DispatchDeps,
   status: number,
   entity: RecordEntity,

@@ -16,6 +16,39 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
+/** Most tokens a verifier remembers; a client keeps one token for its lifetime (about an hour). */
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * Tokens verified already, until they expire. A token's signature, issuer, audience and claims never
+ * change, so verifying it again on every request (an RSA signature check and the claim checks, the
+ * largest part of a single call's own work) only repeats the same answer. What can change — whether
+ * the user is disabled, their roles — is not in the token: Sales and the ERP read it from their own
+ * tables on every request. An entry is used only while its `exp` is ahead (less the clock
+ * tolerance the verification itself allows), so an expired token is verified again and refused with
+ * the usual message. Insertion order is eviction order (a Map), oldest first.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { token: VerifiedToken; validUntilMs: number }>();
+
+  get(token: string): VerifiedToken | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() >= entry.validUntilMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  set(token: string, verified: VerifiedToken): void {
+    const exp = verified.claims.exp;
+    if (typeof exp !== 'number') return;
+    if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { token: verified, validUntilMs: exp * 1000 });
+  }
+}
+
 interface Discovery {
   issuer: string;
   jwks_uri: string;
@@ -56,7 +89,9 @@ export function createTokenVerifier(options: {
     return discovery;
   };
 
-  return async (token: string) => {
+  const verified = new VerifiedTokenCache();
+
+  const verify = async (token: string): Promise<VerifiedToken> => {
     let issuer: string;
     let keys: ReturnType<typeof createRemoteJWKSet>;
     try {
@@ -106,6 +141,14 @@ export function createTokenVerifier(options: {
       ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
       claims: payload,
     };
+  };
+
+  return async (token: string) => {
+    const hit = verified.get(token);
+    if (hit) return hit;
+    const result = await verify(token);
+    verified.set(token, result);
+    return result;
   };
 }
 

@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/app-error.js';
 import type { VerifiedToken } from '../../platform/http/token-verifier.js';
 import type { SalesContext } from '../context.js';
@@ -34,16 +35,39 @@ export function callerFromRow(row: SystemUserRow): SalesCaller {
   };
 }
 
+function prepareLookups(db: Database) {
+  return {
+    byObjectId: db
+      .select()
+      .from(systemusers)
+      .where(eq(systemusers.azureactivedirectoryobjectid, sql.placeholder('id')))
+      .prepare('sales_caller_by_object_id'),
+    byApplicationId: db
+      .select()
+      .from(systemusers)
+      .where(eq(systemusers.applicationid, sql.placeholder('id')))
+      .prepare('sales_caller_by_application_id'),
+  };
+}
+
+/**
+ * The caller's row is read on every request (a disabled user is refused at once), with a statement
+ * built once per database rather than by the query builder per request.
+ */
+const lookups = new WeakMap<Database, ReturnType<typeof prepareLookups>>();
+
 async function findSystemUser(ctx: SalesContext, token: VerifiedToken): Promise<SystemUserRow | undefined> {
+  let prepared = lookups.get(ctx.db);
+  if (!prepared) {
+    prepared = prepareLookups(ctx.db);
+    lookups.set(ctx.db, prepared);
+  }
   if (token.kind === 'application') {
     if (!token.appId) return undefined;
-    const [row] = await ctx.db.select().from(systemusers).where(eq(systemusers.applicationid, token.appId));
+    const [row] = await prepared.byApplicationId.execute({ id: token.appId });
     return row;
   }
-  const [row] = await ctx.db
-    .select()
-    .from(systemusers)
-    .where(eq(systemusers.azureactivedirectoryobjectid, token.objectId));
+  const [row] = await prepared.byObjectId.execute({ id: token.objectId });
   return row;
 }
 

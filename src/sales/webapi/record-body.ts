@@ -280,7 +280,11 @@ export async function applyBinds(
   }
 }
 
-/** Contacts compose fullname from first and last name, as Dataverse does. */
+/**
+ * Contacts compose fullname from first and last name, as Dataverse does. On create the value is
+ * computed here (so a set-based insert can carry it); on update a name not in the body keeps its
+ * stored value, so the composition is SQL over the row.
+ */
 export function derivedValues(
   entity: SalesEntity,
   values: Map<Column, unknown>,
@@ -290,15 +294,17 @@ export function derivedValues(
   if (entity.logicalName !== 'contact') return out;
   const first = entity.writable.find((a) => a.name === 'firstname')!.column;
   const last = entity.writable.find((a) => a.name === 'lastname')!.column;
-  if (mode === 'update' && !values.has(first) && !values.has(last)) return out;
-  // On update a name not in the body keeps its stored value; on create it is empty.
-  const part = (column: Column) =>
-    values.has(column)
-      ? sql`${values.get(column) ?? null}::text`
-      : mode === 'create'
-        ? sql`null::text`
-        : sql`${column}`;
   const full = entity.definition.properties.find((p) => p.name === 'fullname')!.column as Column;
+  if (mode === 'create') {
+    // nullif(trim(concat_ws(' ', first, last)), ''): nulls are skipped, empty strings are not.
+    const parts = [values.get(first), values.get(last)].filter((v) => v !== null && v !== undefined);
+    // PostgreSQL's trim() strips spaces only, so String.prototype.trim (all white space) would differ.
+    out.set(full, parts.join(' ').replace(/^ +| +$/g, '') || null);
+    return out;
+  }
+  if (!values.has(first) && !values.has(last)) return out;
+  const part = (column: Column) =>
+    values.has(column) ? sql`${values.get(column) ?? null}::text` : sql`${column}`;
   out.set(full, sql`nullif(trim(concat_ws(' ', ${part(first)}, ${part(last)})), '')`);
   return out;
 }

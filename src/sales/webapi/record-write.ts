@@ -39,7 +39,7 @@ function column(entity: SalesEntity, name: string): Column {
 }
 
 /** Database refusals → Dataverse errors (the checks before the write catch almost all of them). */
-function databaseError(error: unknown, entity: SalesEntity): unknown {
+export function databaseError(error: unknown, entity: SalesEntity): unknown {
   const e = error as { code?: string; cause?: { code?: string } };
   const code = e.cause?.code ?? e.code;
   switch (code) {
@@ -67,7 +67,7 @@ function entityUrl(scope: ExecutionScope, entity: SalesEntity, id: string): stri
   return `${scope.serviceRoot}/${entity.entitySet}(${id})`;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text.trim() === '')
     throw invalidArgument('The request body is empty; send the record as a JSON object.');
   try {
@@ -77,7 +77,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function concurrencyFailure(): DataverseError {
+export function concurrencyFailure(): DataverseError {
   return new DataverseError(
     'PreconditionFailed',
     DATAVERSE_CODES.concurrencyVersionMismatch,
@@ -85,7 +85,7 @@ function concurrencyFailure(): DataverseError {
   );
 }
 
-function alreadyExists(): DataverseError {
+export function alreadyExists(): DataverseError {
   return new DataverseError(
     'PreconditionFailed',
     DATAVERSE_CODES.duplicateRecord,
@@ -94,7 +94,7 @@ function alreadyExists(): DataverseError {
 }
 
 /** 204 with OData-EntityId, or the representation (201 on create, 200 on update) when asked for. */
-async function writeResponse(
+export async function writeResponse(
   scope: ExecutionScope,
   entity: SalesEntity,
   request: WebApiRequest,
@@ -134,12 +134,17 @@ async function writeResponse(
   };
 }
 
-async function insertRecord(
+/**
+ * The column values of a new record from its checked body: Create (and the binds' rights) checked
+ * against the record as it will be, owned by the caller or by the assignee; the caller as creator
+ * and modifier. Shared by single creates and set-based ones ($batch).
+ */
+export async function prepareInsert(
   scope: ExecutionScope,
   entity: SalesEntity,
   checked: CheckedBody,
   preset: { id?: string; alternate?: Record<string, string | number> },
-): Promise<{ id: string; version: number }> {
+): Promise<Map<Column, unknown | SQL>> {
   const caller = scope.caller;
   const owned = entity.ownership === 'user';
   const owner: Pick<RecordHead, 'ownerid' | 'owningbusinessunit'> = owned
@@ -164,10 +169,20 @@ async function insertRecord(
   }
   values.set(column(entity, 'createdby'), caller.systemUserId);
   values.set(column(entity, 'modifiedby'), caller.systemUserId);
+  return derivedValues(entity, values, 'create');
+}
+
+async function insertRecord(
+  scope: ExecutionScope,
+  entity: SalesEntity,
+  checked: CheckedBody,
+  preset: { id?: string; alternate?: Record<string, string | number> },
+): Promise<{ id: string; version: number }> {
+  const values = await prepareInsert(scope, entity, checked, preset);
   try {
     const [row] = (await scope.ctx.db
       .insert(entity.table)
-      .values(rowObject(entity, derivedValues(entity, values, 'create') as Map<Column, unknown>) as never)
+      .values(rowObject(entity, values as Map<Column, unknown>) as never)
       .returning({ id: entity.keyColumn, version: entity.versionColumn })) as Array<{
       id: string;
       version: number;
@@ -189,21 +204,30 @@ export async function createRecord(
   return writeResponse(scope, entity, request, id, version, true);
 }
 
+/** The column values an update writes: Write (and the binds' rights) checked on the record as it is. */
+export async function prepareUpdate(
+  scope: ExecutionScope,
+  entity: SalesEntity,
+  head: RecordHead,
+  checked: CheckedBody,
+): Promise<Map<Column, unknown | SQL>> {
+  await assertAccess(scope, entity, 'Write', head);
+  await applyBinds(scope, entity, checked, head);
+  checked.values.set(column(entity, 'modifiedby'), scope.caller.systemUserId);
+  return derivedValues(entity, checked.values, 'update');
+}
+
 async function updateExisting(
   scope: ExecutionScope,
   entity: SalesEntity,
   head: RecordHead,
   checked: CheckedBody,
 ): Promise<number> {
-  await assertAccess(scope, entity, 'Write', head);
-  await applyBinds(scope, entity, checked, head);
-  checked.values.set(column(entity, 'modifiedby'), scope.caller.systemUserId);
+  const values = await prepareUpdate(scope, entity, head, checked);
   try {
     const rows = (await scope.ctx.db
       .update(entity.table)
-      .set(
-        rowObject(entity, derivedValues(entity, checked.values, 'update') as Map<Column, unknown>) as never,
-      )
+      .set(rowObject(entity, values as Map<Column, unknown>) as never)
       .where(and(eq(entity.keyColumn, head.id), eq(entity.versionColumn, head.version)))
       .returning({ version: entity.versionColumn })) as Array<{ version: number }>;
     if (rows.length === 0) throw concurrencyFailure();
