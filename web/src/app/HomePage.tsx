@@ -1,7 +1,10 @@
 import { Card, CardHeader, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { AppLink } from '../components/AppLink';
 import { PageHeader } from '../components/PageHeader';
+import { useQuery } from '@tanstack/react-query';
+import { getConnection } from '../api/bridge';
 import { useSession } from '../auth/session';
+import { UncoupledWarning } from '../areas/bridge/salespeople/UncoupledWarning';
 
 const useStyles = makeStyles({
   grid: {
@@ -22,12 +25,15 @@ const useStyles = makeStyles({
 export function HomePage() {
   const styles = useStyles();
   const { user } = useSession();
+  const admin = user?.directoryRole === 'global_administrator';
+  const connection = useQuery({ queryKey: ['bridge', 'connection'], queryFn: getConnection, enabled: admin });
   return (
     <>
       <PageHeader
         title={`Welcome, ${user?.displayName ?? ''}`}
         description="Tandem keeps the tenant's users, the Sales CRM and the ERP in step. Start with the salespeople."
       />
+      <UncoupledWarning enabled={admin && connection.data?.enabled === true} />
       <div className={styles.grid}>
         <Card>
           <CardHeader

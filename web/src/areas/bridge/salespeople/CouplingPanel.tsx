@@ -23,6 +23,7 @@ import { useEffect, useRef, useState } from 'react';
 import { messageOf } from '../../../api/api-error';
 import {
   autoCoupleSalespeople,
+  COUPLING_KEY,
   coupleSalesperson,
   createSalespeople,
   getSalespeopleCoupling,
@@ -36,7 +37,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
 
-export const COUPLING_KEY = ['bridge', 'coupling', 'salespeople'] as const;
+export { COUPLING_KEY };
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },

@@ -33,6 +33,8 @@ import { CheckList, ChecksByRule, countChecks } from '../CheckList';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { StateBadge } from '../StateBadge';
 import { CouplingPanel } from '../salespeople/CouplingPanel';
+import { UncoupledWarning } from '../salespeople/UncoupledWarning';
+import { GiveAdminRoles } from './GiveAdminRoles';
 import { initialValues, missingFields, StepForm, stepInput, type StepValues } from './StepForm';
 import { StepList } from './StepList';
 
@@ -75,6 +77,8 @@ export function SetupPage() {
   const [fieldProblems, setFieldProblems] = useState<Record<string, string>>({});
   const [dialog, setDialog] = useState<'leave' | 'restart' | null>(null);
   const [left, setLeft] = useState(false);
+  /** "System Customizer and Sales Manager given to …": shown until another step runs. */
+  const [given, setGiven] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState<{ target: 'result' | 'field' | 'form'; n: number }>();
   const resultRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLElement>(null);
@@ -102,6 +106,7 @@ export function SetupPage() {
     onSuccess: (outcome) => {
       setResult(outcome);
       showStatus(outcome.setup);
+      if (outcome.step !== 'admin') setGiven(null);
       if (outcome.ok && outcome.step === 'admin') setValues((v) => ({ ...v, adminPassword: '' }));
       if (outcome.ok && outcome.step === 'integration-user')
         setValues((v) => ({ ...v, integrationPassword: '' }));
@@ -167,6 +172,7 @@ export function SetupPage() {
                 <Text as="h2" size={500} weight="semibold" id="setup-panel-title">
                   Setup finished: the connection is enabled
                 </Text>
+                <UncoupledWarning />
                 <MessageBar intent="success">
                   <MessageBarBody>
                     <MessageBarTitle>Connection tested and enabled</MessageBarTitle>
@@ -233,6 +239,12 @@ export function SetupPage() {
         : null;
   const done = result?.ok && result.step !== current ? result : null;
   const failedHere = result && !result.ok && result.step === current ? result : null;
+  const doneWarnings = done ? done.checks.filter((c) => c.status !== 'pass').length : 0;
+  const offerRoles =
+    failedHere?.step === 'admin' &&
+    failedHere.checks.some((c) => c.id === 'a1.roles' && c.status === 'fail') &&
+    !!user &&
+    values.adminUserName.trim().toLowerCase() === user.userPrincipalName.toLowerCase();
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -269,14 +281,32 @@ export function SetupPage() {
           </div>
 
           {done ? (
-            <div className={styles.result} ref={resultRef} tabIndex={-1} aria-labelledby="setup-done-title">
-              <MessageBar intent="success" layout="multiline">
+            <div
+              className={styles.result}
+              ref={resultRef}
+              tabIndex={-1}
+              role="region"
+              aria-labelledby="setup-done-title"
+            >
+              {given ? (
+                <MessageBar intent="success" role="status">
+                  <MessageBarBody>{given}.</MessageBarBody>
+                </MessageBar>
+              ) : null}
+              <MessageBar intent={doneWarnings ? 'warning' : 'success'} layout="multiline">
                 <MessageBarBody>
                   <MessageBarTitle id="setup-done-title">
                     {status.steps.find((s) => s.id === done.step)?.title}: done
+                    {doneWarnings
+                      ? `, with ${doneWarnings === 1 ? 'a warning' : `${doneWarnings} warnings`}`
+                      : ''}
                   </MessageBarTitle>
                   {done.summary}.{' '}
-                  {done.changes.length === 0 ? 'Everything was already in place; nothing changed.' : null}
+                  {doneWarnings
+                    ? 'The step passed, but read the warning below: you can continue and deal with it later.'
+                    : done.changes.length === 0
+                      ? 'Everything was already in place; nothing changed.'
+                      : null}
                 </MessageBarBody>
               </MessageBar>
               {done.changes.length > 0 ? (
@@ -323,6 +353,15 @@ export function SetupPage() {
                   </MessageBarBody>
                 </MessageBar>
                 <CheckList checks={failedHere.checks} label={`Checks of ${failedHere.step}`} />
+                {offerRoles ? (
+                  <GiveAdminRoles
+                    upn={values.adminUserName.trim()}
+                    onGiven={(text) => {
+                      setGiven(text);
+                      run.mutate('admin');
+                    }}
+                  />
+                ) : null}
               </div>
             ) : null}
 
