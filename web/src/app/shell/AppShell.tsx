@@ -1,6 +1,10 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import { Outlet } from 'react-router';
+import { Outlet, useLocation } from 'react-router';
+import { pageOf } from '../areas';
+import { LoadingState } from '../../components/LoadingState';
+import { NoAccessPage } from '../NoAccessPage';
+import { useRights } from '../rights';
 import { NavigationPane } from './NavigationPane';
 import { TopBar } from './TopBar';
 import { useNarrowScreen } from './useNarrowScreen';
@@ -34,6 +38,11 @@ export function AppShell() {
   const styles = useStyles();
   const narrow = useNarrowScreen();
   const [navOpen, setNavOpen] = useState(false);
+  const location = useLocation();
+  const rights = useRights();
+  const page = pageOf(location.pathname);
+  // A page the person may not use says so, instead of failing on the API's refusal.
+  const denied = page && rights.known && !page.allowed(rights) ? page : null;
   return (
     <div className={styles.root}>
       <a href="#main" className={styles.skip}>
@@ -43,7 +52,13 @@ export function AppShell() {
       <div className={styles.body}>
         <NavigationPane overlay={narrow} open={!narrow || navOpen} onClose={() => setNavOpen(false)} />
         <main id="main" className={styles.main} tabIndex={-1}>
-          <Outlet />
+          {denied ? (
+            <NoAccessPage page={denied.title} />
+          ) : page && !rights.known ? (
+            <LoadingState label="Loading the page…" />
+          ) : (
+            <Outlet />
+          )}
         </main>
       </div>
     </div>

@@ -27,6 +27,7 @@ import { Pager } from '../../../components/Pager';
 import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
 import { AccessModeDialog } from './AccessModeDialog';
+import { useRights } from '../../../app/rights';
 import { ManageRolesDialog } from './ManageRolesDialog';
 
 const PAGE_SIZE = 50;
@@ -43,6 +44,7 @@ const useStyles = makeStyles({
  */
 export function SalesUsersPage() {
   const styles = useStyles();
+  const rights = useRights();
   const [search, setSearch] = useState('');
   const settledSearch = useDebounced(search);
   const [selected, setSelected] = useState<Map<string, SalesUser>>(new Map());
@@ -73,20 +75,25 @@ export function SalesUsersPage() {
         description="Users come from the directory: a Dynamics 365 Sales licence makes a Sales user. Select users to give them security roles all at once; set an integration account's access mode to Non-interactive."
       />
       <Toolbar aria-label="Sales user actions" style={{ paddingLeft: 0, flexWrap: 'wrap' }}>
-        <ToolbarButton
-          icon={<ShieldKeyholeRegular />}
-          disabled={selected.size === 0}
-          onClick={() => setDialog('roles')}
-        >
-          Manage security roles
-        </ToolbarButton>
-        <ToolbarButton
-          icon={<PersonSettingsRegular />}
-          disabled={selected.size !== 1}
-          onClick={() => setDialog('access')}
-        >
-          Set access mode
-        </ToolbarButton>
+        {/* Only a System Administrator may change roles and access modes: others only read. */}
+        {rights.salesPrivilege('prvAssignRole') ? (
+          <ToolbarButton
+            icon={<ShieldKeyholeRegular />}
+            disabled={selected.size === 0}
+            onClick={() => setDialog('roles')}
+          >
+            Manage security roles
+          </ToolbarButton>
+        ) : null}
+        {rights.salesPrivilege('prvWriteUser') ? (
+          <ToolbarButton
+            icon={<PersonSettingsRegular />}
+            disabled={selected.size !== 1}
+            onClick={() => setDialog('access')}
+          >
+            Set access mode
+          </ToolbarButton>
+        ) : null}
         <ToolbarButton icon={<ArrowClockwiseRegular />} onClick={() => void users.refetch()}>
           Refresh
         </ToolbarButton>
