@@ -7,6 +7,7 @@ import { NoAccessPage } from '../NoAccessPage';
 import { useRights } from '../rights';
 import { NavigationPane } from './NavigationPane';
 import { TopBar } from './TopBar';
+import { UnreachableBanner } from './UnreachableBanner';
 import { useNarrowScreen } from './useNarrowScreen';
 
 const useStyles = makeStyles({
@@ -52,6 +53,7 @@ export function AppShell() {
       <div className={styles.body}>
         <NavigationPane overlay={narrow} open={!narrow || navOpen} onClose={() => setNavOpen(false)} />
         <main id="main" className={styles.main} tabIndex={-1}>
+          <UnreachableBanner />
           {denied ? (
             <NoAccessPage page={denied.title} />
           ) : page && !rights.known ? (

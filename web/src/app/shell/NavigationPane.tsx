@@ -62,7 +62,8 @@ export function NavigationPane({ overlay, open, onClose }: Props) {
         {areas.map((area) => (
           <div key={area.key} role="group" aria-label={area.title}>
             <NavDivider />
-            <NavSectionHeader>{area.title}</NavSectionHeader>
+            {/* Not a heading: each page's h1 comes first in the outline; the group carries the name. */}
+            <NavSectionHeader role="presentation">{area.title}</NavSectionHeader>
             {area.pages.map((page) => (
               <NavItem
                 key={page.path}

@@ -25,6 +25,7 @@ import { Pager } from '../../components/Pager';
 import { useDebounced } from '../../components/useDebounced';
 import type { ErpEntity, ErpField } from './entities';
 import { ErpRecordDialog } from './ErpRecordDialog';
+import { Updating } from '../../components/Updating';
 
 const PAGE_SIZE = 50;
 
@@ -79,6 +80,7 @@ export function ErpRecordPage({ company, entity }: { company: Company; entity: E
           Refresh
         </ToolbarButton>
       </Toolbar>
+      <Updating active={records.isFetching && !records.isPending} />
       <div className={styles.filters}>
         <Field label={`Search ${entity.title.toLowerCase()}`}>
           <SearchBox placeholder="Name starts with…" value={search} onChange={(_, d) => setSearch(d.value)} />

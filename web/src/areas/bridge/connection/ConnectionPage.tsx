@@ -295,6 +295,7 @@ export function ConnectionPage() {
         <ConfirmDialog
           title="Reset the default mappings?"
           confirmLabel="Reset mappings"
+          destructive
           busy={reset.isPending}
           error={reset.error}
           onConfirm={() => reset.mutate()}

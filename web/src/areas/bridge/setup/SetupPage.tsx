@@ -90,7 +90,8 @@ export function SetupPage() {
     const panel = panelRef.current;
     const field = panel?.querySelector<HTMLElement>('[aria-invalid="true"]');
     if (focusRequest.target === 'field' && field) field.focus();
-    else if (focusRequest.target === 'form') panel?.querySelector<HTMLElement>('input, button')?.focus();
+    else if (focusRequest.target === 'form')
+      panel?.querySelector<HTMLElement>('form input, form textarea, form select, form button')?.focus();
     else (resultRef.current ?? panel?.querySelector<HTMLElement>('[role="alert"]'))?.focus();
   }, [focusRequest]);
   const focus = (target: 'result' | 'field' | 'form') =>
@@ -391,6 +392,7 @@ export function SetupPage() {
         <ConfirmDialog
           title="Leave the setup?"
           confirmLabel="Leave setup"
+          destructive
           busy={cancel.isPending}
           error={cancel.error}
           onConfirm={() => cancel.mutate()}
@@ -411,6 +413,7 @@ export function SetupPage() {
         <ConfirmDialog
           title="Start the setup again?"
           confirmLabel="Start again"
+          destructive
           busy={start.isPending}
           error={start.error}
           onConfirm={() => start.mutate(true)}

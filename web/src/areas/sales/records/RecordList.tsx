@@ -19,6 +19,7 @@ import { LoadingState } from '../../../components/LoadingState';
 import { Pager } from '../../../components/Pager';
 import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
+import { Updating } from '../../../components/Updating';
 
 const PAGE_SIZE = 50;
 
@@ -64,6 +65,7 @@ export function RecordList({ entitySet, plural, keyField, select, searchField, c
   const rows = records.data?.value ?? [];
   return (
     <>
+      <Updating active={records.isFetching && !records.isPending} />
       <div className={styles.filters}>
         <Field label={`Search ${plural}`}>
           <SearchBox placeholder="Name starts with…" value={search} onChange={(_, d) => setSearch(d.value)} />

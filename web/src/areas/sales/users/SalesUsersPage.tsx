@@ -28,7 +28,9 @@ import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
 import { AccessModeDialog } from './AccessModeDialog';
 import { useRights } from '../../../app/rights';
+import { Notice } from '../../../components/Notice';
 import { ManageRolesDialog } from './ManageRolesDialog';
+import { Updating } from '../../../components/Updating';
 
 const PAGE_SIZE = 50;
 
@@ -49,6 +51,7 @@ export function SalesUsersPage() {
   const settledSearch = useDebounced(search);
   const [selected, setSelected] = useState<Map<string, SalesUser>>(new Map());
   const [dialog, setDialog] = useState<'roles' | 'access' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const filters = { search: settledSearch, top: PAGE_SIZE };
   const pages = useKeysetPages(JSON.stringify(filters));
   const users = useQuery({
@@ -98,6 +101,8 @@ export function SalesUsersPage() {
           Refresh
         </ToolbarButton>
       </Toolbar>
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <Updating active={users.isFetching && !users.isPending} />
       <div className={styles.filters}>
         <Field label="Search users">
           <SearchBox
@@ -186,14 +191,21 @@ export function SalesUsersPage() {
       {dialog === 'roles' ? (
         <ManageRolesDialog
           users={selectedUsers}
-          onClose={(changed) => {
+          onClose={(changed, done) => {
             setDialog(null);
             if (changed) setSelected(new Map());
+            if (done) setNotice(done);
           }}
         />
       ) : null}
       {dialog === 'access' && selectedUsers[0] ? (
-        <AccessModeDialog user={selectedUsers[0]} onClose={() => setDialog(null)} />
+        <AccessModeDialog
+          user={selectedUsers[0]}
+          onClose={(done) => {
+            setDialog(null);
+            if (done) setNotice(done);
+          }}
+        />
       ) : null}
     </>
   );
