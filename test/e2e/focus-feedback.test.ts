@@ -193,6 +193,30 @@ describe.skipIf(!chromiumAvailable())('focus and feedback in the console', () =>
     },
   );
 
+  it(
+    'uses one name per licence and distinct titles for the two contacts pages (point 10)',
+    STEP,
+    async () => {
+      await page.getByRole('navigation').getByRole('link', { name: 'Home', exact: true }).click();
+      await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+      const home = await page.locator('main').innerText();
+      expect(home).toMatch(/Dynamics 365 Customer Engagement Plan/);
+      expect(home).not.toMatch(/Dynamics 365 Sales\b/);
+      await page
+        .getByRole('navigation')
+        .getByRole('group', { name: 'Sales' })
+        .getByRole('link', { name: 'Contacts' })
+        .click();
+      await page.getByRole('heading', { name: 'Sales contacts', level: 1 }).waitFor();
+      await page
+        .getByRole('navigation')
+        .getByRole('group', { name: 'ERP' })
+        .getByRole('link', { name: 'Contacts' })
+        .click();
+      await page.getByRole('heading', { name: 'ERP contacts', level: 1 }).waitFor();
+    },
+  );
+
   it('logged no console error', () => {
     expect(consoleErrors.unexpected()).toEqual([]);
   });

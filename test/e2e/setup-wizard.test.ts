@@ -79,7 +79,7 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       expect(await page.getByRole('textbox', { name: 'Sales URL' }).inputValue()).toBe(system.url);
       await expectAccessible(page, 'the setup’s first step');
       // Next with nothing touched: the default is this Tandem's own Sales, over http on loopback.
-      await next('Administrator (rule A1)');
+      await next('Administrator');
     },
   );
 
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       expect(text).toMatch(/tick “Allow http for a loopback address”/);
       expectConsoleWords(text);
       await page.getByRole('checkbox', { name: 'Allow http for a loopback address' }).check();
-      await next('Administrator (rule A1)');
+      await next('Administrator');
     },
   );
 
@@ -133,12 +133,12 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       await confirm.getByRole('button', { name: 'Give the roles' }).click();
 
       // The roles are given and the step runs again with the password already typed.
-      await heading('Integration user (rules A2 / A7)').waitFor();
+      await heading('Integration user').waitFor();
       await page
         .getByRole('status')
         .filter({ hasText: /System Customizer and Sales Manager given to/ })
         .waitFor();
-      await page.getByText('Administrator (rule A1): done').waitFor();
+      await page.getByText('Administrator: done').waitFor();
     },
   );
 
@@ -149,10 +149,10 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       // The recommended application user: setup creates it.
       await next('Deploy the integration solution');
       await next('ERP permission set INTEGRATION');
-      await next('Access mode Non-interactive (rule A4)');
+      await next('Access mode Non-interactive');
       await next('Local currency in Sales');
       await next('Default mappings');
-      await next('Couple salespeople (rules A5 / A6)');
+      await next('Couple salespeople');
       await next('Test and enable');
 
       // No ERP salesperson exists, so nobody could be coupled: that is a warning, not "all done".
@@ -187,6 +187,38 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       await page.getByRole('heading', { name: 'Connection', level: 1 }).waitFor();
       await page.getByText('Enabled', { exact: true }).waitFor();
       expect(await warning().count()).toBe(0);
+    },
+  );
+
+  it(
+    'shows rules as small badges after plain words, and mappings by their display names (point 5)',
+    STEP,
+    async () => {
+      await go('Assisted setup');
+      await page.getByRole('button', { name: 'Run setup again' }).waitFor();
+      const main = await page.locator('main').innerText();
+      expect(main).not.toMatch(/the way the article describes|\(A1\)|\(A2 \/ A7\)/);
+      // The step list names the steps plainly.
+      const steps = await page.getByRole('list', { name: 'Setup steps' }).innerText();
+      expect(steps).toMatch(/Administrator/);
+      expect(steps).not.toMatch(/\(rules? A/);
+
+      await go('Connection');
+      const mappings = page.getByRole('table', { name: 'Table mappings' });
+      await mappings.getByRole('row', { name: /Salespeople\/Purchasers ← Users/ }).waitFor();
+      const text = await mappings.innerText();
+      expect(text).toMatch(/Sales wins/);
+      expect(text).toMatch(/Remove coupling/);
+      expect(text).toMatch(/Customers ↔ Accounts/);
+      expect(text).not.toMatch(/SalesWins|RemoveCoupling|ErpWins|SALESPEOPLE|salespeoplePurchasers/);
+      // A check's sentence comes first; its rule is a badge after it.
+      const checks = page.getByRole('group', { name: 'Last account checks' });
+      await checks.waitFor();
+      expect(await checks.innerText()).toMatch(/^Application user/m);
+      // The sentence first, the rule's badge after it.
+      expect(await checks.innerText()).toMatch(/is Non-interactive\.A7/);
+      expect(await checks.innerText()).not.toMatch(/A\d ·/);
+      await expectAccessible(page, 'the Connection page');
     },
   );
 

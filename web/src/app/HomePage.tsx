@@ -165,7 +165,8 @@ function AdministratorHome() {
           <ol className={styles.steps}>
             <li>
               <AppLink to="/admin/directory/import">Import the salespeople</AppLink> from the Microsoft 365
-              CSV template, licensed for Dynamics 365 Sales in the same step.
+              CSV template, licensed for Dynamics 365 Customer Engagement Plan (the Sales licence) in the same
+              step.
             </li>
             <li>
               Check their licences and seats in <AppLink to="/admin/directory/licences">Licences</AppLink>.

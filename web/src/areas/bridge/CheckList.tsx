@@ -1,8 +1,9 @@
-import { Badge, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleFilled, DismissCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import type { Check, CheckStatus } from '../../api/bridge';
 import { AppLink } from '../../components/AppLink';
 import { consoleFix } from './console-fixes';
+import { RuleBadge } from './RuleBadge';
 
 const useStyles = makeStyles({
   list: {
@@ -52,12 +53,8 @@ export function CheckList({ checks, label }: { checks: Check[]; label: string })
             <StatusIcon status={check.status} />
             <div className={styles.body}>
               <Text>
-                {/^A\d$/.test(check.rule) ? (
-                  <Badge appearance="outline" size="small" style={{ marginRight: 6 }}>
-                    {check.rule}
-                  </Badge>
-                ) : null}
                 {check.message}
+                <RuleBadge rule={check.rule} />
               </Text>
               {fix ? (
                 <Text className={styles.fix}>
@@ -81,13 +78,13 @@ export function CheckList({ checks, label }: { checks: Check[]; label: string })
 
 const RULE_TITLES: Record<string, string> = {
   connection: 'Connection',
-  A1: 'A1 · Setup administrator',
-  A2: 'A2 · Integration user',
-  A3: 'A3 · No echo',
-  A4: 'A4 · Non-interactive',
-  A5: 'A5 · Salespeople',
-  A6: 'A6 · Owners',
-  A7: 'A7 · Application user',
+  A1: 'Setup administrator',
+  A2: 'Integration user',
+  A3: 'No echo',
+  A4: 'Non-interactive',
+  A5: 'Salespeople',
+  A6: 'Owners',
+  A7: 'Application user',
   erp: 'ERP access',
   sales: 'Sales access',
   currency: 'Currency',
@@ -114,6 +111,7 @@ export function ChecksByRule({
         <section key={rule} className={styles.group}>
           <Text as={headingLevel === 3 ? 'h3' : 'h4'} weight="semibold">
             {RULE_TITLES[rule] ?? rule}
+            <RuleBadge rule={rule} />
           </Text>
           <CheckList
             label={`${RULE_TITLES[rule] ?? rule} checks`}

@@ -23,7 +23,7 @@ const FIXES: Record<string, (check: Check) => ConsoleFix> = {
       ? { text: 'Use the https:// address, or tick “Allow http for a loopback address”, then press Next.' }
       : { text: 'Use the https:// address of the Sales server.' },
   'a1.enabled': () => ({
-    text: 'Allow the administrator to sign in and give it a Dynamics 365 Sales licence on the Active users page, or sign in with another administrator.',
+    text: 'Allow the administrator to sign in and give it a Dynamics 365 Customer Engagement Plan licence on the Active users page, or sign in with another administrator.',
     link: { to: ACTIVE_USERS, label: 'Open Active users' },
   }),
   'a1.roles': () => ({
@@ -31,19 +31,19 @@ const FIXES: Record<string, (check: Check) => ConsoleFix> = {
     link: { to: SALES_USERS, label: 'Open Sales users' },
   }),
   'a1.sales-user': () => ({
-    text: 'Make the administrator a Sales user with the System Administrator role: a Dynamics 365 Sales licence or a directory administrator role, then System Administrator on the Sales users page.',
+    text: 'Make the administrator a Sales user with the System Administrator role: a Dynamics 365 Customer Engagement Plan licence or a directory administrator role, then System Administrator on the Sales users page.',
     link: { to: SALES_USERS, label: 'Open Sales users' },
   }),
   'a2.exists': () => ({
-    text: 'Add the integration user on the Active users page with a Dynamics 365 Sales licence, or choose another user.',
+    text: 'Add the integration user on the Active users page with a Dynamics 365 Customer Engagement Plan licence, or choose another user.',
     link: { to: ACTIVE_USERS, label: 'Open Active users' },
   }),
   'a2.enabled': () => ({
-    text: 'Allow the integration user to sign in and give it a Dynamics 365 Sales licence on the Active users page.',
+    text: 'Allow the integration user to sign in and give it a Dynamics 365 Customer Engagement Plan licence on the Active users page.',
     link: { to: ACTIVE_USERS, label: 'Open Active users' },
   }),
   'a2.licensed': () => ({
-    text: 'Give the integration user a Dynamics 365 Sales licence on the Active users page (open the user, Licences).',
+    text: 'Give the integration user a Dynamics 365 Customer Engagement Plan licence on the Active users page (open the user, Licences).',
     link: { to: ACTIVE_USERS, label: 'Open Active users' },
   }),
   'a2.has-role': () => ({

@@ -82,17 +82,21 @@ export function ErpRecordPage({ company, entity }: { company: Company; entity: E
       </Toolbar>
       <Updating active={records.isFetching && !records.isPending} />
       <div className={styles.filters}>
-        <Field label={`Search ${entity.title.toLowerCase()}`}>
+        <Field label={`Search ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())}`}>
           <SearchBox placeholder="Name starts with…" value={search} onChange={(_, d) => setSearch(d.value)} />
         </Field>
       </div>
       {records.isPending ? (
-        <LoadingState label={`Loading ${entity.title.toLowerCase()}…`} />
+        <LoadingState label={`Loading ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())}…`} />
       ) : records.isError ? (
         <ErrorState error={records.error} onRetry={() => void records.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState
-          title={settled ? `No ${entity.singular} matches` : `No ${entity.title.toLowerCase()} yet`}
+          title={
+            settled
+              ? `No ${entity.singular} matches`
+              : `No ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())} yet`
+          }
         >
           {settled ? 'Change the search.' : `Create the first with “New ${entity.singular}”.`}
         </EmptyState>

@@ -255,8 +255,8 @@ export function CouplingPanel({ embedded = false }: { embedded?: boolean }) {
           {users.length === 0 ? (
             <EmptyState title="No Sales user to couple">
               Only enabled people with a Sales licence are coupled (not the integration user, application or
-              Non-interactive users). Give the salespeople a Dynamics 365 Sales licence in the directory
-              first.
+              Non-interactive users). Give the salespeople a Dynamics 365 Customer Engagement Plan licence in
+              the directory first.
             </EmptyState>
           ) : (
             <Table className={styles.table} aria-label="Sales users and their salespeople" size="small">

@@ -37,6 +37,7 @@ import { UncoupledWarning } from '../salespeople/UncoupledWarning';
 import { GiveAdminRoles } from './GiveAdminRoles';
 import { initialValues, missingFields, StepForm, stepInput, type StepValues } from './StepForm';
 import { StepList } from './StepList';
+import { RuleBadge, splitRules } from '../RuleBadge';
 
 export const SETUP_KEY = ['bridge', 'setup'] as const;
 
@@ -60,7 +61,7 @@ const useStyles = makeStyles({
 
 const TITLE = 'Assisted setup';
 const DESCRIPTION =
-  'Connect the ERP to Sales the way the article describes: the right administrator (A1), a dedicated integration identity (A2 / A7), its roles and permissions on both sides, then salespeople. Each step shows its checks; the connection is enabled only at the end, so leaving half-way leaves it disabled.';
+  'Connect the ERP to Sales step by step: an administrator with the right roles, a dedicated integration identity, its roles and permissions on both sides, then the salespeople. Each step shows its checks; the connection is enabled only at the end, so leaving half-way leaves it disabled.';
 
 /**
  * The assisted setup wizard over POST /bridge/setup/steps/:step: the steps on the left, the current
@@ -297,7 +298,7 @@ export function SetupPage() {
               <MessageBar intent={doneWarnings ? 'warning' : 'success'} layout="multiline">
                 <MessageBarBody>
                   <MessageBarTitle id="setup-done-title">
-                    {status.steps.find((s) => s.id === done.step)?.title}: done
+                    {splitRules(status.steps.find((s) => s.id === done.step)?.title ?? '').text}: done
                     {doneWarnings
                       ? `, with ${doneWarnings === 1 ? 'a warning' : `${doneWarnings} warnings`}`
                       : ''}
@@ -325,9 +326,14 @@ export function SetupPage() {
           ) : null}
 
           <form onSubmit={submit} noValidate className={styles.result}>
-            <Text as="h2" size={500} weight="semibold" id="setup-step-title">
-              {step.title}
-            </Text>
+            <div>
+              <Text as="h2" size={500} weight="semibold" id="setup-step-title">
+                {splitRules(step.title).text}
+              </Text>
+              {splitRules(step.title).rules.map((rule) => (
+                <RuleBadge key={rule} rule={rule} />
+              ))}
+            </div>
             <StepForm
               step={current}
               values={values}
@@ -401,7 +407,7 @@ export function SetupPage() {
           <Text as="p">
             {status.state === 'enabled' || status.state === 'suspended'
               ? 'The connection stays enabled, as it was before this setup.'
-              : `The connection stays disabled — it is enabled only at the last step — and shows that setup was left at “${step.title}”.`}{' '}
+              : `The connection stays disabled — it is enabled only at the last step — and shows that setup was left at “${splitRules(step.title).text}”.`}{' '}
             You can run the setup again at any time from this page; steps already in place change nothing.
           </Text>
           <Text as="p">

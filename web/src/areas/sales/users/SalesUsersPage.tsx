@@ -75,7 +75,7 @@ export function SalesUsersPage() {
     <>
       <PageHeader
         title="Sales users"
-        description="Users come from the directory: a Dynamics 365 Sales licence makes a Sales user. Select users to give them security roles all at once; set an integration account's access mode to Non-interactive."
+        description="Users come from the directory: a Dynamics 365 Customer Engagement Plan licence makes a Sales user. Select users to give them security roles all at once; set an integration account's access mode to Non-interactive."
       />
       <Toolbar aria-label="Sales user actions" style={{ paddingLeft: 0, flexWrap: 'wrap' }}>
         {/* Only a System Administrator may change roles and access modes: others only read. */}
@@ -123,7 +123,7 @@ export function SalesUsersPage() {
         <EmptyState title={settledSearch ? 'No user matches' : 'No Sales users yet'}>
           {settledSearch
             ? 'Change the search.'
-            : 'Give directory users a Dynamics 365 Sales licence (Directory → Licences or Import users); they appear here within seconds.'}
+            : 'Give directory users a Dynamics 365 Customer Engagement Plan licence (Directory → Licences or Import users); they appear here within seconds.'}
         </EmptyState>
       ) : (
         <div className={styles.scroller}>
