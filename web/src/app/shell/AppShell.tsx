@@ -20,6 +20,8 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}`,
     backgroundColor: tokens.colorNeutralBackground2,
     ':focus': { outline: 'none' },
+    // A phone keeps its width for the page rather than for margins.
+    '@media (max-width: 599px)': { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalM}` },
   },
   skip: {
     position: 'absolute',

@@ -74,7 +74,12 @@ export function PersonEditsSection() {
       ) : edits.data.length === 0 ? (
         <EmptyState title="No edits by a person signed in as the integration user" />
       ) : (
-        <div className={styles.scroller}>
+        <div
+          className={styles.scroller}
+          role="region"
+          tabIndex={0}
+          aria-label="Edits made as the integration user"
+        >
           <Table className={styles.table} aria-label="Edits made as the integration user" size="small">
             <TableHeader>
               <TableRow>
@@ -193,7 +198,7 @@ export function MappingsSection() {
       ) : mappings.data.length === 0 ? (
         <EmptyState title="No mappings yet">The assisted setup records the default mappings.</EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label="Table mappings">
           <Table className={styles.table} aria-label="Table mappings" size="small">
             <TableHeader>
               <TableRow>
@@ -284,7 +289,7 @@ export function AuditSection() {
       ) : audit.data.length === 0 ? (
         <EmptyState title="Nothing has happened yet" />
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label="Recent activity">
           <Table className={styles.table} aria-label="Recent activity" size="small">
             <TableHeader>
               <TableRow>

@@ -45,7 +45,7 @@ const useStyles = makeStyles({
   layout: { display: 'flex', gap: tokens.spacingHorizontalXXL, alignItems: 'flex-start', flexWrap: 'wrap' },
   panel: {
     flex: 1,
-    minWidth: '320px',
+    minWidth: 'min(320px, 100%)',
     maxWidth: '960px',
     ...surface,
     display: 'flex',
