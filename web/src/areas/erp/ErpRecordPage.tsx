@@ -101,7 +101,7 @@ export function ErpRecordPage({ company, entity }: { company: Company; entity: E
           {settled ? 'Change the search.' : `Create the first with “New ${entity.singular}”.`}
         </EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label={entity.title}>
           <Table className={styles.table} aria-label={entity.title}>
             <TableHeader>
               <TableRow>

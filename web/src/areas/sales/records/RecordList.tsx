@@ -82,7 +82,12 @@ export function RecordList({ entitySet, plural, keyField, select, searchField, c
             : `Salespeople create ${plural} in Sales, and the bridge brings them from the ERP's customers once it is set up.`}
         </EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div
+          className={styles.scroller}
+          role="region"
+          tabIndex={0}
+          aria-label={plural[0]!.toUpperCase() + plural.slice(1)}
+        >
           <Table className={styles.table} aria-label={plural[0]!.toUpperCase() + plural.slice(1)}>
             <TableHeader>
               <TableRow>
