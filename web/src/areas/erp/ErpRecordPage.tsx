@@ -32,7 +32,13 @@ const PAGE_SIZE = 50;
 const useStyles = makeStyles({
   filters: { marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '640px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '640px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 function display(field: ErpField, value: unknown): string {

@@ -44,7 +44,12 @@ const useStyles = makeStyles({
   tables: { display: 'flex', gap: tokens.spacingHorizontalXL, flexWrap: 'wrap', alignItems: 'flex-start' },
   users: { flex: '3 1 560px', overflowX: 'auto' },
   salespeople: { flex: '2 1 360px', overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1 },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
   cell: { display: 'flex', flexDirection: 'column', paddingTop: '6px', paddingBottom: '6px' },
   secondary: { color: tokens.colorNeutralForeground2 },
   error: { color: tokens.colorStatusDangerForeground1 },

@@ -54,7 +54,13 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     marginBottom: tokens.spacingVerticalM,
   },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '720px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '720px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
   scroller: { overflowX: 'auto' },
 });
 

@@ -42,7 +42,13 @@ interface Props {
 const useStyles = makeStyles({
   filters: { marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '640px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '640px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 /** A Dataverse entity set as a read-only list: search, counted, paged by the API's next links. */

@@ -37,7 +37,13 @@ const PAGE_SIZE = 50;
 const useStyles = makeStyles({
   filters: { display: 'flex', gap: tokens.spacingHorizontalL, marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '760px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '760px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 /**
