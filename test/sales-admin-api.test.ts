@@ -76,6 +76,36 @@ describe('Sales admin API (/sales/admin)', () => {
     );
   });
 
+  it('tells a caller its own user, roles and privileges (GET /sales/admin/me), or that it is not a Sales user', async () => {
+    const id = await salesUserId('ann@contoso.com');
+    const none = await call(await userHeaders('ann@contoso.com'), 'GET', '/sales/admin/me');
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({
+      user: { systemuserid: id, domainname: 'ann@contoso.com', roles: [] },
+      privileges: [],
+    });
+    await call(admin, 'POST', '/sales/admin/users/roles', {
+      systemUserIds: [id],
+      roleNames: ['Salesperson'],
+      action: 'assign',
+    });
+    const salesperson = await call(await userHeaders('ann@contoso.com'), 'GET', '/sales/admin/me');
+    expect(salesperson.body.user.roles.map((r: { name: string }) => r.name)).toEqual(['Salesperson']);
+    expect(salesperson.body.privileges).toContain('prvReadAccount');
+    expect(salesperson.body.privileges).not.toContain('prvAssignRole');
+    await call(admin, 'POST', '/sales/admin/users/roles', {
+      systemUserIds: [id],
+      roleNames: ['Salesperson'],
+      action: 'remove',
+    });
+    // Someone who is not a Sales user is told so, with the reason, without a refusal.
+    const outsider = await call(await userHeaders('nolicence@contoso.com'), 'GET', '/sales/admin/me');
+    expect(outsider.status).toBe(200);
+    expect(outsider.body).toMatchObject({ user: null, privileges: [] });
+    expect(outsider.body.reason).toMatch(/not enabled in Sales/);
+    expect((await call({}, 'GET', '/sales/admin/me')).status).toBe(401);
+  });
+
   it('lists users with roles, access mode and licence state; searches and pages', async () => {
     await provisionNow(system.running.sales.context);
     const all = await call(admin, 'GET', '/sales/admin/users');

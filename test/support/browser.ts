@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium: the browser tests never download a browser of their own. */
@@ -62,4 +63,23 @@ export const SCREENSHOT_DIR = path.resolve('test-results', 'screenshots');
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * axe-core over the page as it stands (or one part of it, such as an open dialog): fails with each
+ * serious or critical violation, its rule, what it is about and the elements it found.
+ */
+export async function expectAccessible(page: Page, where: string, include?: string): Promise<void> {
+  // Fluent UI's focus manager (tabster) puts aria-hidden sentinels with tabindex 0 around focus
+  // groups: focusing one moves the focus on at once, so no one lands on it. axe cannot know that.
+  let builder = new AxeBuilder({ page }).exclude('[data-tabster-dummy]');
+  if (include) builder = builder.include(include);
+  const results = await builder.analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const described = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  if (described.length > 0) {
+    throw new Error(`axe-core found serious problems on ${where}:\n${described.join('\n')}`);
+  }
 }

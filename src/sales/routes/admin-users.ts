@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../platform/http/app-error.js';
 import { createApplicationUser } from '../application-users.js';
 import { bulkAssignRoles } from '../bulk-role-assignment.js';
 import type { SalesContext } from '../context.js';
 import { callerOfRequest } from '../security/authenticate.js';
-import { assertPrivilege } from '../security/privileges.js';
+import { depthRank } from '../security/depth.js';
+import { assertPrivilege, privilegesOf } from '../security/privileges.js';
 import { getSystemUser, listSystemUsers, setAccessMode } from '../users.js';
 
 const tags = ['sales admin'];
@@ -76,6 +78,38 @@ export async function registerAdminUsersRoutes(app: FastifyInstance, ctx: SalesC
         nextLink = `${ctx.config.publicUrl}/sales/admin/users?${params.toString()}`;
       }
       return { value: page.value, ...(nextLink ? { nextLink } : {}) };
+    },
+  );
+
+  r.get(
+    '/sales/admin/me',
+    {
+      schema: {
+        tags,
+        summary:
+          'The caller: its own Sales user with its roles and the privileges it holds (what the console may offer it); user null, with the reason, for a signed-in person who is not a Sales user',
+        response: {
+          200: z.object({
+            user: systemUserResponse.nullable(),
+            privileges: z.array(z.string()).describe('Privileges held at any depth, e.g. prvReadAccount'),
+            reason: z.string().optional().describe('Why the caller is not a Sales user'),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      let caller;
+      try {
+        caller = await callerOfRequest(ctx, request);
+      } catch (error) {
+        // Not being a Sales user is an answer here, not a failure: the console asks for everyone.
+        if (error instanceof AppError && error.code === 'Forbidden')
+          return { user: null, privileges: [], reason: error.message };
+        throw error;
+      }
+      const held = caller.isDisabled ? new Map() : await privilegesOf(ctx, caller.systemUserId);
+      const privileges = [...held].filter(([, depth]) => depthRank(depth) > 0).map(([name]) => name);
+      return { user: await getSystemUser(ctx, caller.systemUserId), privileges: privileges.sort() };
     },
   );
 

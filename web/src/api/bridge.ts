@@ -250,6 +250,9 @@ export interface SalespeopleCoupling {
   summary: CouplingSummary;
 }
 
+/** The query key of the coupling of salespeople (the Couple salespeople page, the uncoupled warning). */
+export const COUPLING_KEY = ['bridge', 'coupling', 'salespeople'] as const;
+
 export function getSalespeopleCoupling(): Promise<SalespeopleCoupling> {
   return apiJson('/bridge/coupling/salespeople', token);
 }

@@ -70,6 +70,11 @@ export function listUsers(filters: UserListQuery, nextLink?: string): Promise<Us
   );
 }
 
+/** The signed-in person's own directory user (any signed-in user may read it). */
+export function getMe(): Promise<DirectoryUser> {
+  return apiJson<DirectoryUser>('/directory/me');
+}
+
 export function getUser(id: string): Promise<DirectoryUser> {
   return apiJson<DirectoryUser>(`/directory/users/${encodeURIComponent(id)}`);
 }

@@ -115,3 +115,14 @@ export function listRecords<T>(
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** The signed-in person as Sales sees them: their own user, roles and privileges, or why they are not a Sales user. */
+export interface SalesMe {
+  user: SalesUser | null;
+  privileges: string[];
+  reason?: string;
+}
+
+export function getSalesMe(): Promise<SalesMe> {
+  return apiJson('/sales/admin/me', { credentials: 'token' });
+}

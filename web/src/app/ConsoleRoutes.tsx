@@ -5,6 +5,7 @@ import { useSession } from '../auth/session';
 import { ErrorState } from '../components/ErrorState';
 import { LoadingState } from '../components/LoadingState';
 import { HOME_PATH } from './areas';
+import { AccountPage } from './AccountPage';
 import { AreaErrorBoundary } from './AreaErrorBoundary';
 import { HomePage } from './HomePage';
 import { NotFoundPage } from './NotFoundPage';
@@ -45,6 +46,7 @@ export function ConsoleRoutes() {
       <Route path="/" element={<Navigate to={HOME_PATH} replace />} />
       <Route path={HOME_PATH} element={<AppShell />}>
         <Route index element={<HomePage />} />
+        <Route path="account" element={<AccountPage />} />
         <Route
           path="directory/*"
           element={

@@ -1,12 +1,13 @@
 import { NavDrawer, NavDrawerBody, NavItem, NavSectionHeader, NavDivider } from '@fluentui/react-components';
-import { HomeRegular } from '@fluentui/react-icons';
+import { HomeRegular, PersonCircleRegular } from '@fluentui/react-icons';
 import type { MouseEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { AREAS, HOME_PATH } from '../areas';
+import { ACCOUNT_PATH, AREAS, HOME_PATH } from '../areas';
+import { useRights } from '../rights';
 
 /** The page a path belongs to: the longest navigation path it starts with. */
 function selectedPath(pathname: string): string {
-  const paths = [HOME_PATH, ...AREAS.flatMap((area) => area.pages.map((page) => page.path))];
+  const paths = [HOME_PATH, ACCOUNT_PATH, ...AREAS.flatMap((area) => area.pages.map((page) => page.path))];
   return (
     paths
       .filter((path) => pathname === path || pathname.startsWith(`${path}/`))
@@ -24,6 +25,11 @@ interface Props {
 export function NavigationPane({ overlay, open, onClose }: Props) {
   const location = useLocation();
   const navigate = useNavigate();
+  const rights = useRights();
+  // Only what the signed-in person may use: a section with no such page is left out.
+  const areas = AREAS.map((area) => ({ ...area, pages: area.pages.filter((p) => p.allowed(rights)) })).filter(
+    (area) => area.pages.length > 0,
+  );
   const go = (path: string) => (event: MouseEvent) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -45,10 +51,19 @@ export function NavigationPane({ overlay, open, onClose }: Props) {
         <NavItem href={HOME_PATH} value={HOME_PATH} icon={<HomeRegular />} onClick={go(HOME_PATH)}>
           Home
         </NavItem>
-        {AREAS.map((area) => (
+        <NavItem
+          href={ACCOUNT_PATH}
+          value={ACCOUNT_PATH}
+          icon={<PersonCircleRegular />}
+          onClick={go(ACCOUNT_PATH)}
+        >
+          My account
+        </NavItem>
+        {areas.map((area) => (
           <div key={area.key} role="group" aria-label={area.title}>
             <NavDivider />
-            <NavSectionHeader>{area.title}</NavSectionHeader>
+            {/* Not a heading: each page's h1 comes first in the outline; the group carries the name. */}
+            <NavSectionHeader role="presentation">{area.title}</NavSectionHeader>
             {area.pages.map((page) => (
               <NavItem
                 key={page.path}

@@ -19,6 +19,12 @@ const useStyles = makeStyles({
     textDecoration: 'none',
     fontWeight: tokens.fontWeightSemibold,
     fontSize: tokens.fontSizeBase400,
+    // One line on a phone: the title is cut with an ellipsis rather than wrapped and clipped.
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    minWidth: 0,
+    flexShrink: 1,
     ':focus-visible': { outline: `2px solid ${tokens.colorNeutralForegroundOnBrand}` },
   },
   spacer: { flex: 1 },

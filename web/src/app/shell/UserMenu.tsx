@@ -21,7 +21,8 @@ const useStyles = makeStyles({
     color: tokens.colorNeutralForegroundOnBrand,
     ':hover': { color: tokens.colorNeutralForegroundOnBrand },
   },
-  name: { color: 'inherit' },
+  // On a phone the avatar alone stands for the account; the name and role are in the popover.
+  name: { color: 'inherit', '@media (max-width: 599px)': { display: 'none' } },
   card: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: '260px' },
 });
 

@@ -1,7 +1,9 @@
-import { Badge, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleFilled, DismissCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import type { Check, CheckStatus } from '../../api/bridge';
 import { AppLink } from '../../components/AppLink';
+import { consoleFix } from './console-fixes';
+import { RuleBadge } from './RuleBadge';
 
 const useStyles = makeStyles({
   list: {
@@ -23,31 +25,6 @@ const useStyles = makeStyles({
   group: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
-/** Where in the console a failed check is fixed: a link beside its "What to do". */
-const FIX_PAGES: Record<string, { to: string; label: string }> = {
-  'a1.enabled': { to: '/admin/directory/users', label: 'Open Active users' },
-  'a1.roles': {
-    to: '/admin/sales/users',
-    label: 'Open Sales users (select the user, Manage security roles)',
-  },
-  'a1.sales-user': { to: '/admin/sales/users', label: 'Open Sales users' },
-  'a2.exists': { to: '/admin/directory/users', label: 'Open Active users' },
-  'a2.enabled': { to: '/admin/directory/users', label: 'Open Active users' },
-  'a2.licensed': { to: '/admin/directory/users', label: 'Open Active users' },
-  'a2.has-role': {
-    to: '/admin/sales/users',
-    label: 'Open Sales users (select the user, Manage security roles)',
-  },
-  'a2.not-system-administrator': { to: '/admin/sales/users', label: 'Open Sales users' },
-  'a4.non-interactive': {
-    to: '/admin/sales/users',
-    label: 'Open Sales users (select the user, Set access mode)',
-  },
-  'a5.coupled': { to: '/admin/bridge/salespeople', label: 'Open Couple salespeople' },
-  'a5.salesperson-role': { to: '/admin/sales/users', label: 'Open Sales users' },
-  'a6.owners-coupled': { to: '/admin/bridge/salespeople', label: 'Open Couple salespeople' },
-};
-
 const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed' };
 
 /** ✓ passed, ⚠ warning, ✕ failed: the icon's meaning is in text too, for screen readers. */
@@ -64,51 +41,50 @@ function StatusIcon({ status }: { status: CheckStatus }) {
   );
 }
 
-/** Account checks as the bridge reports them: each one's message, and for a problem what to do. */
+/** Account checks as the bridge reports them: each one's message, and for a problem what to do in the console. */
 export function CheckList({ checks, label }: { checks: Check[]; label: string }) {
   const styles = useStyles();
   return (
     <ul className={styles.list} aria-label={label}>
-      {checks.map((check, index) => (
-        <li key={`${check.id}-${index}`} className={styles.item} data-status={check.status}>
-          <StatusIcon status={check.status} />
-          <div className={styles.body}>
-            <Text>
-              {/^A\d$/.test(check.rule) ? (
-                <Badge appearance="outline" size="small" style={{ marginRight: 6 }}>
-                  {check.rule}
-                </Badge>
-              ) : null}
-              {check.message}
-            </Text>
-            {check.fix && check.status !== 'pass' ? (
-              <Text className={styles.fix}>
-                <Text weight="semibold">What to do: </Text>
-                {check.fix}
-                {FIX_PAGES[check.id] ? (
-                  <>
-                    {' '}
-                    <AppLink to={FIX_PAGES[check.id]!.to}>{FIX_PAGES[check.id]!.label}</AppLink>
-                  </>
-                ) : null}
+      {checks.map((check, index) => {
+        const fix = consoleFix(check);
+        return (
+          <li key={`${check.id}-${index}`} className={styles.item} data-status={check.status}>
+            <StatusIcon status={check.status} />
+            <div className={styles.body}>
+              <Text>
+                {check.message}
+                <RuleBadge rule={check.rule} />
               </Text>
-            ) : null}
-          </div>
-        </li>
-      ))}
+              {fix ? (
+                <Text className={styles.fix}>
+                  <Text weight="semibold">What to do: </Text>
+                  {fix.text}
+                  {fix.link ? (
+                    <>
+                      {' '}
+                      <AppLink to={fix.link.to}>{fix.link.label}</AppLink>
+                    </>
+                  ) : null}
+                </Text>
+              ) : null}
+            </div>
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
 const RULE_TITLES: Record<string, string> = {
   connection: 'Connection',
-  A1: 'A1 · Setup administrator',
-  A2: 'A2 · Integration user',
-  A3: 'A3 · No echo',
-  A4: 'A4 · Non-interactive',
-  A5: 'A5 · Salespeople',
-  A6: 'A6 · Owners',
-  A7: 'A7 · Application user',
+  A1: 'Setup administrator',
+  A2: 'Integration user',
+  A3: 'No echo',
+  A4: 'Non-interactive',
+  A5: 'Salespeople',
+  A6: 'Owners',
+  A7: 'Application user',
   erp: 'ERP access',
   sales: 'Sales access',
   currency: 'Currency',
@@ -135,6 +111,7 @@ export function ChecksByRule({
         <section key={rule} className={styles.group}>
           <Text as={headingLevel === 3 ? 'h3' : 'h4'} weight="semibold">
             {RULE_TITLES[rule] ?? rule}
+            <RuleBadge rule={rule} />
           </Text>
           <CheckList
             label={`${RULE_TITLES[rule] ?? rule} checks`}

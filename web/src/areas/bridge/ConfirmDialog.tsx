@@ -7,9 +7,10 @@ import {
   DialogSurface,
   DialogTitle,
 } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { messageOf } from '../../api/api-error';
 import { FormError } from '../../components/FormError';
+import { useInitialFocus, useReturnFocus } from '../../components/useReturnFocus';
 
 interface Props {
   title: string;
@@ -21,6 +22,8 @@ interface Props {
   onClose(): void;
   /** More buttons between the confirming one and Cancel. */
   extraActions?: ReactNode;
+  /** The action undoes or stops something: the dialog opens with the focus on Cancel, not on it. */
+  destructive?: boolean;
 }
 
 /** Asks before an action that cannot be undone with one click; the API's refusal stays in the dialog. */
@@ -33,10 +36,15 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
   extraActions,
+  destructive,
 }: Props) {
+  useReturnFocus();
+  const surface = useRef<HTMLDivElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useInitialFocus(surface, destructive ? cancel : undefined);
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface>
+      <DialogSurface ref={surface}>
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
           <DialogContent>
@@ -48,7 +56,7 @@ export function ConfirmDialog({
               {confirmLabel}
             </Button>
             {extraActions}
-            <Button disabled={busy} onClick={onClose}>
+            <Button disabled={busy} onClick={onClose} ref={cancel}>
               Cancel
             </Button>
           </DialogActions>

@@ -20,6 +20,7 @@ import { messageOf } from '../../api/api-error';
 import { createErpRecord, updateErpRecord, type Company, type ErpRecord } from '../../api/erp';
 import { FormError } from '../../components/FormError';
 import type { ErpEntity, ErpField } from './entities';
+import { useReturnFocus } from '../../components/useReturnFocus';
 
 const useStyles = makeStyles({
   grid: {
@@ -89,6 +90,7 @@ export function ErpRecordDialog({
   record: ErpRecord | null;
   onClose(): void;
 }) {
+  useReturnFocus();
   const styles = useStyles();
   const queryClient = useQueryClient();
   const creating = record === null;
@@ -108,9 +110,23 @@ export function ErpRecordDialog({
   });
   const message = save.error ? messageOf(save.error) : null;
   const errorField = message ? fieldOfMessage(entity, message) : undefined;
+  /** Required fields left blank, checked before anything is sent. */
+  const [blank, setBlank] = useState<string[]>([]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const missing = entity.fields
+      .filter((f) => f.required && (creating || !f.createOnly))
+      .filter((f) => !String(values[f.name] ?? '').trim())
+      .map((f) => f.name);
+    setBlank(missing);
+    if (missing.length > 0) {
+      save.reset();
+      window.setTimeout(() =>
+        document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]')?.focus(),
+      );
+      return;
+    }
     save.mutate();
   }
 
@@ -133,7 +149,13 @@ export function ErpRecordDialog({
                       label={field.type === 'boolean' ? undefined : field.label}
                       required={field.required}
                       hint={field.hint}
-                      validationMessage={errorField === field ? message : undefined}
+                      validationMessage={
+                        blank.includes(field.name)
+                          ? `Enter the ${field.label.toLowerCase()}.`
+                          : errorField === field
+                            ? message
+                            : undefined
+                      }
                     >
                       {field.type === 'boolean' ? (
                         <Checkbox

@@ -25,13 +25,20 @@ import { Pager } from '../../components/Pager';
 import { useDebounced } from '../../components/useDebounced';
 import type { ErpEntity, ErpField } from './entities';
 import { ErpRecordDialog } from './ErpRecordDialog';
+import { Updating } from '../../components/Updating';
 
 const PAGE_SIZE = 50;
 
 const useStyles = makeStyles({
   filters: { marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '640px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '640px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 function display(field: ErpField, value: unknown): string {
@@ -79,23 +86,28 @@ export function ErpRecordPage({ company, entity }: { company: Company; entity: E
           Refresh
         </ToolbarButton>
       </Toolbar>
+      <Updating active={records.isFetching && !records.isPending} />
       <div className={styles.filters}>
-        <Field label={`Search ${entity.title.toLowerCase()}`}>
+        <Field label={`Search ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())}`}>
           <SearchBox placeholder="Name starts with…" value={search} onChange={(_, d) => setSearch(d.value)} />
         </Field>
       </div>
       {records.isPending ? (
-        <LoadingState label={`Loading ${entity.title.toLowerCase()}…`} />
+        <LoadingState label={`Loading ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())}…`} />
       ) : records.isError ? (
         <ErrorState error={records.error} onRetry={() => void records.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState
-          title={settled ? `No ${entity.singular} matches` : `No ${entity.title.toLowerCase()} yet`}
+          title={
+            settled
+              ? `No ${entity.singular} matches`
+              : `No ${entity.title.replace(/^[A-Z][a-z]/, (s) => s.toLowerCase())} yet`
+          }
         >
           {settled ? 'Change the search.' : `Create the first with “New ${entity.singular}”.`}
         </EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label={entity.title}>
           <Table className={styles.table} aria-label={entity.title}>
             <TableHeader>
               <TableRow>

@@ -89,7 +89,7 @@ export const CUSTOMERS: ErpEntity = {
 
 export const CONTACTS: ErpEntity = {
   entitySet: 'contacts',
-  title: 'Contacts',
+  title: 'ERP contacts',
   singular: 'contact',
   description: 'People and companies the business deals with. A person can belong to a company contact.',
   keyField: 'number',

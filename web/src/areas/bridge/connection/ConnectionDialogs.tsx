@@ -14,7 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, messageOf } from '../../../api/api-error';
 import {
   disableConnection,
@@ -24,6 +24,7 @@ import {
   type Connection,
 } from '../../../api/bridge';
 import { FormError } from '../../../components/FormError';
+import { useInitialFocus, useReturnFocus } from '../../../components/useReturnFocus';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -45,7 +46,10 @@ function FormDialog({
   onSubmit,
   onClose,
   children,
+  destructive,
 }: {
+  /** The dialog opens with the focus on Cancel. */
+  destructive?: boolean;
   title: string;
   submitLabel: string;
   busy: boolean;
@@ -54,11 +58,15 @@ function FormDialog({
   onClose(): void;
   children: ReactNode;
 }) {
+  useReturnFocus();
+  const surface = useRef<HTMLDivElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useInitialFocus(surface, destructive ? cancel : undefined);
   const styles = useStyles();
   const problems = error instanceof ApiError && error.problems.length > 0;
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface aria-describedby={undefined}>
+      <DialogSurface aria-describedby={undefined} ref={surface}>
         <form
           noValidate
           onSubmit={(event: FormEvent) => {
@@ -76,7 +84,7 @@ function FormDialog({
               <Button type="submit" appearance="primary" disabled={busy}>
                 {busy ? 'Working…' : submitLabel}
               </Button>
-              <Button disabled={busy} onClick={onClose}>
+              <Button disabled={busy} onClick={onClose} ref={cancel}>
                 Cancel
               </Button>
             </DialogActions>
@@ -101,6 +109,7 @@ export function DisableDialog({ onClose, onDone }: { onClose(): void; onDone(o: 
     <FormDialog
       title="Disable the connection"
       submitLabel="Disable"
+      destructive
       busy={action.isPending}
       error={action.error}
       onSubmit={() => action.mutate()}

@@ -36,8 +36,10 @@ import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
 import { surface } from '../../../components/surface';
 import { CheckList, ChecksByRule, countChecks } from '../CheckList';
+import { consoleWords } from '../console-fixes';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { StateBadge } from '../StateBadge';
+import { UncoupledWarning } from '../salespeople/UncoupledWarning';
 import { CredentialsDialog, DisableDialog, RedeployDialog, type ActionOutcome } from './ConnectionDialogs';
 import { AuditSection, DoctorSection, MappingsSection, PersonEditsSection, when } from './ConnectionSections';
 
@@ -165,12 +167,13 @@ export function ConnectionPage() {
                 <MessageBarTitle>Why</MessageBarTitle>
                 <ul className={styles.list} aria-label="Reasons">
                   {c.reasons.map((r) => (
-                    <li key={r}>{r}</li>
+                    <li key={r}>{consoleWords(r)}</li>
                   ))}
                 </ul>
               </MessageBarBody>
             </MessageBar>
           ) : null}
+          <UncoupledWarning enabled={c.enabled} />
           {c.warnings.length ? <CheckList checks={c.warnings} label="Warnings" /> : null}
           {!configured || c.state === 'setting-up' ? (
             <Text>
@@ -292,6 +295,7 @@ export function ConnectionPage() {
         <ConfirmDialog
           title="Reset the default mappings?"
           confirmLabel="Reset mappings"
+          destructive
           busy={reset.isPending}
           error={reset.error}
           onConfirm={() => reset.mutate()}

@@ -32,7 +32,13 @@ const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   head: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '640px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '640px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
   secondary: { color: tokens.colorNeutralForeground2 },
 });
 
@@ -74,7 +80,12 @@ export function PersonEditsSection() {
       ) : edits.data.length === 0 ? (
         <EmptyState title="No edits by a person signed in as the integration user" />
       ) : (
-        <div className={styles.scroller}>
+        <div
+          className={styles.scroller}
+          role="region"
+          tabIndex={0}
+          aria-label="Edits made as the integration user"
+        >
           <Table className={styles.table} aria-label="Edits made as the integration user" size="small">
             <TableHeader>
               <TableRow>
@@ -146,7 +157,38 @@ const DIRECTION: Record<Mapping['direction'], string> = {
   Bidirectional: 'Both ways',
 };
 
-/** The table mappings in dependency order, read-only. */
+/** What the tables are called in the apps' own pages, by the APIs' entity set names. */
+const TABLE_NAMES: Record<string, string> = {
+  salespeoplePurchasers: 'Salespeople/Purchasers',
+  currencies: 'Currencies',
+  customers: 'Customers',
+  contacts: 'Contacts',
+  items: 'Items',
+  opportunities: 'Opportunities',
+  systemusers: 'Users',
+  transactioncurrencies: 'Currencies',
+  accounts: 'Accounts',
+  products: 'Products',
+};
+const tableName = (entity: string) => TABLE_NAMES[entity] ?? entity;
+
+const ARROW: Record<Mapping['direction'], string> = { ToSales: '→', FromSales: '←', Bidirectional: '↔' };
+
+const CONFLICT_POLICIES: Record<string, string> = {
+  Fail: 'Stop and ask',
+  ErpWins: 'ERP wins',
+  SalesWins: 'Sales wins',
+  Merge: 'Merge fields',
+  FieldMerge: 'Merge fields',
+};
+const DELETION_POLICIES: Record<string, string> = {
+  None: 'Nothing',
+  Restore: 'Restore the record',
+  RemoveCoupling: 'Remove coupling',
+  Propagate: 'Delete on the other side',
+};
+
+/** The table mappings in dependency order, read-only, in the apps' words ("Salespeople/Purchasers ← Users"). */
 export function MappingsSection() {
   const styles = useStyles();
   const mappings = useQuery({ queryKey: ['bridge', 'mappings'], queryFn: listMappings });
@@ -162,13 +204,11 @@ export function MappingsSection() {
       ) : mappings.data.length === 0 ? (
         <EmptyState title="No mappings yet">The assisted setup records the default mappings.</EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label="Table mappings">
           <Table className={styles.table} aria-label="Table mappings" size="small">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Mapping</TableHeaderCell>
-                <TableHeaderCell>ERP</TableHeaderCell>
-                <TableHeaderCell>Sales</TableHeaderCell>
                 <TableHeaderCell>Direction</TableHeaderCell>
                 <TableHeaderCell>Fields</TableHeaderCell>
                 <TableHeaderCell>After</TableHeaderCell>
@@ -180,21 +220,26 @@ export function MappingsSection() {
               {mappings.data.map((m) => (
                 <TableRow key={m.name}>
                   <TableCell>
-                    {m.name}
+                    {tableName(m.erpEntity)} {ARROW[m.direction] ?? '↔'} {tableName(m.salesEntity)}
                     {m.isDefault ? '' : ' (edited)'}
                     {m.enabled ? '' : ' (off)'}
                   </TableCell>
-                  <TableCell>{m.erpEntity}</TableCell>
-                  <TableCell>{m.salesEntity}</TableCell>
                   <TableCell>{DIRECTION[m.direction] ?? m.direction}</TableCell>
                   <TableCell>
                     <span title={m.fields.map((f) => `${f.erpField} ↔ ${f.salesAttribute}`).join(', ')}>
                       {m.fields.length}
                     </span>
                   </TableCell>
-                  <TableCell>{m.dependsOn.join(', ') || '—'}</TableCell>
-                  <TableCell>{m.conflictPolicy}</TableCell>
-                  <TableCell>{m.deletionPolicy}</TableCell>
+                  <TableCell>
+                    {m.dependsOn
+                      .map((name) => {
+                        const before = mappings.data.find((other) => other.name === name);
+                        return before ? tableName(before.erpEntity) : name;
+                      })
+                      .join(', ') || '—'}
+                  </TableCell>
+                  <TableCell>{CONFLICT_POLICIES[m.conflictPolicy] ?? m.conflictPolicy}</TableCell>
+                  <TableCell>{DELETION_POLICIES[m.deletionPolicy] ?? m.deletionPolicy}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -250,7 +295,7 @@ export function AuditSection() {
       ) : audit.data.length === 0 ? (
         <EmptyState title="Nothing has happened yet" />
       ) : (
-        <div className={styles.scroller}>
+        <div className={styles.scroller} role="region" tabIndex={0} aria-label="Recent activity">
           <Table className={styles.table} aria-label="Recent activity" size="small">
             <TableHeader>
               <TableRow>

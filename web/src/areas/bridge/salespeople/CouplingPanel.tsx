@@ -23,6 +23,7 @@ import { useEffect, useRef, useState } from 'react';
 import { messageOf } from '../../../api/api-error';
 import {
   autoCoupleSalespeople,
+  COUPLING_KEY,
   coupleSalesperson,
   createSalespeople,
   getSalespeopleCoupling,
@@ -36,14 +37,19 @@ import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
 
-export const COUPLING_KEY = ['bridge', 'coupling', 'salespeople'] as const;
+export { COUPLING_KEY };
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   tables: { display: 'flex', gap: tokens.spacingHorizontalXL, flexWrap: 'wrap', alignItems: 'flex-start' },
   users: { flex: '3 1 560px', overflowX: 'auto' },
   salespeople: { flex: '2 1 360px', overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1 },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
   cell: { display: 'flex', flexDirection: 'column', paddingTop: '6px', paddingBottom: '6px' },
   secondary: { color: tokens.colorNeutralForeground2 },
   error: { color: tokens.colorStatusDangerForeground1 },
@@ -254,8 +260,8 @@ export function CouplingPanel({ embedded = false }: { embedded?: boolean }) {
           {users.length === 0 ? (
             <EmptyState title="No Sales user to couple">
               Only enabled people with a Sales licence are coupled (not the integration user, application or
-              Non-interactive users). Give the salespeople a Dynamics 365 Sales licence in the directory
-              first.
+              Non-interactive users). Give the salespeople a Dynamics 365 Customer Engagement Plan licence in
+              the directory first.
             </EmptyState>
           ) : (
             <Table className={styles.table} aria-label="Sales users and their salespeople" size="small">

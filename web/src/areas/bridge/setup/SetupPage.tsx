@@ -33,8 +33,11 @@ import { CheckList, ChecksByRule, countChecks } from '../CheckList';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { StateBadge } from '../StateBadge';
 import { CouplingPanel } from '../salespeople/CouplingPanel';
+import { UncoupledWarning } from '../salespeople/UncoupledWarning';
+import { GiveAdminRoles } from './GiveAdminRoles';
 import { initialValues, missingFields, StepForm, stepInput, type StepValues } from './StepForm';
 import { StepList } from './StepList';
+import { RuleBadge, splitRules } from '../RuleBadge';
 
 export const SETUP_KEY = ['bridge', 'setup'] as const;
 
@@ -42,7 +45,7 @@ const useStyles = makeStyles({
   layout: { display: 'flex', gap: tokens.spacingHorizontalXXL, alignItems: 'flex-start', flexWrap: 'wrap' },
   panel: {
     flex: 1,
-    minWidth: '320px',
+    minWidth: 'min(320px, 100%)',
     maxWidth: '960px',
     ...surface,
     display: 'flex',
@@ -58,7 +61,7 @@ const useStyles = makeStyles({
 
 const TITLE = 'Assisted setup';
 const DESCRIPTION =
-  'Connect the ERP to Sales the way the article describes: the right administrator (A1), a dedicated integration identity (A2 / A7), its roles and permissions on both sides, then salespeople. Each step shows its checks; the connection is enabled only at the end, so leaving half-way leaves it disabled.';
+  'Connect the ERP to Sales step by step: an administrator with the right roles, a dedicated integration identity, its roles and permissions on both sides, then the salespeople. Each step shows its checks; the connection is enabled only at the end, so leaving half-way leaves it disabled.';
 
 /**
  * The assisted setup wizard over POST /bridge/setup/steps/:step: the steps on the left, the current
@@ -75,6 +78,8 @@ export function SetupPage() {
   const [fieldProblems, setFieldProblems] = useState<Record<string, string>>({});
   const [dialog, setDialog] = useState<'leave' | 'restart' | null>(null);
   const [left, setLeft] = useState(false);
+  /** "System Customizer and Sales Manager given to …": shown until another step runs. */
+  const [given, setGiven] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState<{ target: 'result' | 'field' | 'form'; n: number }>();
   const resultRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLElement>(null);
@@ -86,7 +91,8 @@ export function SetupPage() {
     const panel = panelRef.current;
     const field = panel?.querySelector<HTMLElement>('[aria-invalid="true"]');
     if (focusRequest.target === 'field' && field) field.focus();
-    else if (focusRequest.target === 'form') panel?.querySelector<HTMLElement>('input, button')?.focus();
+    else if (focusRequest.target === 'form')
+      panel?.querySelector<HTMLElement>('form input, form textarea, form select, form button')?.focus();
     else (resultRef.current ?? panel?.querySelector<HTMLElement>('[role="alert"]'))?.focus();
   }, [focusRequest]);
   const focus = (target: 'result' | 'field' | 'form') =>
@@ -102,6 +108,7 @@ export function SetupPage() {
     onSuccess: (outcome) => {
       setResult(outcome);
       showStatus(outcome.setup);
+      if (outcome.step !== 'admin') setGiven(null);
       if (outcome.ok && outcome.step === 'admin') setValues((v) => ({ ...v, adminPassword: '' }));
       if (outcome.ok && outcome.step === 'integration-user')
         setValues((v) => ({ ...v, integrationPassword: '' }));
@@ -167,6 +174,7 @@ export function SetupPage() {
                 <Text as="h2" size={500} weight="semibold" id="setup-panel-title">
                   Setup finished: the connection is enabled
                 </Text>
+                <UncoupledWarning />
                 <MessageBar intent="success">
                   <MessageBarBody>
                     <MessageBarTitle>Connection tested and enabled</MessageBarTitle>
@@ -233,6 +241,12 @@ export function SetupPage() {
         : null;
   const done = result?.ok && result.step !== current ? result : null;
   const failedHere = result && !result.ok && result.step === current ? result : null;
+  const doneWarnings = done ? done.checks.filter((c) => c.status !== 'pass').length : 0;
+  const offerRoles =
+    failedHere?.step === 'admin' &&
+    failedHere.checks.some((c) => c.id === 'a1.roles' && c.status === 'fail') &&
+    !!user &&
+    values.adminUserName.trim().toLowerCase() === user.userPrincipalName.toLowerCase();
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -269,14 +283,32 @@ export function SetupPage() {
           </div>
 
           {done ? (
-            <div className={styles.result} ref={resultRef} tabIndex={-1} aria-labelledby="setup-done-title">
-              <MessageBar intent="success" layout="multiline">
+            <div
+              className={styles.result}
+              ref={resultRef}
+              tabIndex={-1}
+              role="region"
+              aria-labelledby="setup-done-title"
+            >
+              {given ? (
+                <MessageBar intent="success" role="status">
+                  <MessageBarBody>{given}.</MessageBarBody>
+                </MessageBar>
+              ) : null}
+              <MessageBar intent={doneWarnings ? 'warning' : 'success'} layout="multiline">
                 <MessageBarBody>
                   <MessageBarTitle id="setup-done-title">
-                    {status.steps.find((s) => s.id === done.step)?.title}: done
+                    {splitRules(status.steps.find((s) => s.id === done.step)?.title ?? '').text}: done
+                    {doneWarnings
+                      ? `, with ${doneWarnings === 1 ? 'a warning' : `${doneWarnings} warnings`}`
+                      : ''}
                   </MessageBarTitle>
                   {done.summary}.{' '}
-                  {done.changes.length === 0 ? 'Everything was already in place; nothing changed.' : null}
+                  {doneWarnings
+                    ? 'The step passed, but read the warning below: you can continue and deal with it later.'
+                    : done.changes.length === 0
+                      ? 'Everything was already in place; nothing changed.'
+                      : null}
                 </MessageBarBody>
               </MessageBar>
               {done.changes.length > 0 ? (
@@ -294,9 +326,14 @@ export function SetupPage() {
           ) : null}
 
           <form onSubmit={submit} noValidate className={styles.result}>
-            <Text as="h2" size={500} weight="semibold" id="setup-step-title">
-              {step.title}
-            </Text>
+            <div>
+              <Text as="h2" size={500} weight="semibold" id="setup-step-title">
+                {splitRules(step.title).text}
+              </Text>
+              {splitRules(step.title).rules.map((rule) => (
+                <RuleBadge key={rule} rule={rule} />
+              ))}
+            </div>
             <StepForm
               step={current}
               values={values}
@@ -323,6 +360,15 @@ export function SetupPage() {
                   </MessageBarBody>
                 </MessageBar>
                 <CheckList checks={failedHere.checks} label={`Checks of ${failedHere.step}`} />
+                {offerRoles ? (
+                  <GiveAdminRoles
+                    upn={values.adminUserName.trim()}
+                    onGiven={(text) => {
+                      setGiven(text);
+                      run.mutate('admin');
+                    }}
+                  />
+                ) : null}
               </div>
             ) : null}
 
@@ -352,6 +398,7 @@ export function SetupPage() {
         <ConfirmDialog
           title="Leave the setup?"
           confirmLabel="Leave setup"
+          destructive
           busy={cancel.isPending}
           error={cancel.error}
           onConfirm={() => cancel.mutate()}
@@ -360,7 +407,7 @@ export function SetupPage() {
           <Text as="p">
             {status.state === 'enabled' || status.state === 'suspended'
               ? 'The connection stays enabled, as it was before this setup.'
-              : `The connection stays disabled — it is enabled only at the last step — and shows that setup was left at “${step.title}”.`}{' '}
+              : `The connection stays disabled — it is enabled only at the last step — and shows that setup was left at “${splitRules(step.title).text}”.`}{' '}
             You can run the setup again at any time from this page; steps already in place change nothing.
           </Text>
           <Text as="p">
@@ -372,6 +419,7 @@ export function SetupPage() {
         <ConfirmDialog
           title="Start the setup again?"
           confirmLabel="Start again"
+          destructive
           busy={start.isPending}
           error={start.error}
           onConfirm={() => start.mutate(true)}

@@ -35,10 +35,27 @@ export interface StepValues {
   createSalespeople: boolean;
 }
 
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Whether an address is http on this computer (localhost, 127.x.x.x, ::1): the only http Sales accepts. */
+export function isLoopbackHttp(address: string): boolean {
+  try {
+    const url = new URL(address.trim());
+    return url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first step's default is this Tandem's own Sales, at the console's address: when that is http on
+ * a loopback address (a Tandem started on this computer), "Allow http" is ticked with it, so the
+ * default passes as it stands.
+ */
 export function initialValues(adminUserName: string): StepValues {
   return {
     salesUrl: window.location.origin,
-    allowHttp: false,
+    allowHttp: isLoopbackHttp(window.location.origin),
     adminUserName,
     adminPassword: '',
     identityKind: 'application',
@@ -137,7 +154,11 @@ export function StepForm({ step, values, onChange, problem, couplePanel }: Props
             />
           </Field>
           <Field
-            hint="Sales must be reached over https. Tick this only when Sales runs on this computer (localhost, 127.0.0.1) for development or tests: it is refused for any other address."
+            hint={
+              isLoopbackHttp(values.salesUrl) && values.salesUrl.trim() === window.location.origin
+                ? 'Sales must be reached over https, except on this computer: this is the Tandem you are using, started on this computer over http, so http is allowed for it. Any other address must use https.'
+                : 'Sales must be reached over https. Tick this only when Sales runs on this computer (localhost, 127.0.0.1) for development or tests: it is refused for any other address.'
+            }
             validationMessage={problem('allowHttp')}
           >
             <Checkbox

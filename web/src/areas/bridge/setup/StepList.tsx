@@ -1,6 +1,7 @@
 import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleFilled, CircleRegular, RecordRegular } from '@fluentui/react-icons';
 import type { SetupStep } from '../../../api/bridge';
+import { splitRules } from '../RuleBadge';
 
 const useStyles = makeStyles({
   list: {
@@ -48,7 +49,9 @@ export function StepList({ steps }: { steps: SetupStep[] }) {
             <CircleRegular className={styles.icon} aria-hidden />
           )}
           <div>
-            <Text weight={step.status === 'current' ? 'semibold' : 'regular'}>{step.title}</Text>
+            <Text weight={step.status === 'current' ? 'semibold' : 'regular'}>
+              {splitRules(step.title).text}
+            </Text>
             <span className={styles.hidden}> ({STATUS_TEXT[step.status]})</span>
             {step.summary ? (
               <Text block size={200} className={styles.summary}>

@@ -13,7 +13,7 @@ const useStyles = makeStyles({
   layout: { display: 'flex', gap: tokens.spacingHorizontalXXL, alignItems: 'flex-start', flexWrap: 'wrap' },
   step: {
     flex: 1,
-    minWidth: '320px',
+    minWidth: 'min(320px, 100%)',
     maxWidth: '960px',
     ...surface,
   },

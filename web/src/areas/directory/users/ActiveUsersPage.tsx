@@ -35,11 +35,13 @@ import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
+import { Notice } from '../../../components/Notice';
 import { Pager } from '../../../components/Pager';
 import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
 import { AddUserDialog } from './AddUserDialog';
 import { AssignLicenceDialog } from './AssignLicenceDialog';
+import { Updating } from '../../../components/Updating';
 
 const PAGE_SIZE = 50;
 const ALL_LICENCES = '';
@@ -52,7 +54,13 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     marginBottom: tokens.spacingVerticalM,
   },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '720px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '720px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
   scroller: { overflowX: 'auto' },
 });
 
@@ -80,6 +88,7 @@ export function ActiveUsersPage() {
   const settledSearch = useDebounced(search);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<'add' | 'licence' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const filters = {
     search: settledSearch,
@@ -98,7 +107,11 @@ export function ActiveUsersPage() {
 
   const block = useMutation({
     mutationFn: (allowed: boolean) => setSignInAllowed([...selected], allowed),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['directory'] }),
+    onSuccess: (_, allowed) => {
+      const who = `${selected.size} ${selected.size === 1 ? 'user' : 'users'}`;
+      setNotice(allowed ? `Sign-in allowed for ${who}.` : `Sign-in blocked for ${who}.`);
+      return queryClient.invalidateQueries({ queryKey: ['directory'] });
+    },
   });
 
   const rows = users.data?.value ?? [];
@@ -170,7 +183,9 @@ export function ActiveUsersPage() {
         </ToolbarButton>
       </Toolbar>
       <FormError message={block.error ? messageOf(block.error) : null} title="Sign-in was not changed" />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
 
+      <Updating active={users.isFetching && !users.isPending} />
       <div className={styles.filters}>
         <Field label="Search users">
           <SearchBox
@@ -285,7 +300,13 @@ export function ActiveUsersPage() {
 
       {dialog === 'add' ? <AddUserDialog onClose={() => setDialog(null)} /> : null}
       {dialog === 'licence' ? (
-        <AssignLicenceDialog userIds={[...selected]} onClose={() => setDialog(null)} />
+        <AssignLicenceDialog
+          userIds={[...selected]}
+          onClose={(done) => {
+            setDialog(null);
+            if (done) setNotice(done);
+          }}
+        />
       ) : null}
     </>
   );

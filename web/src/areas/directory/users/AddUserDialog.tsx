@@ -23,6 +23,7 @@ import { createUser, listDomains, listLicences } from '../../../api/directory';
 import { FormError } from '../../../components/FormError';
 import { UsageLocationField } from './CountryField';
 import { TemporaryPassword } from './TemporaryPassword';
+import { useReturnFocus } from '../../../components/useReturnFocus';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -32,13 +33,19 @@ const useStyles = makeStyles({
 
 /** Add a user: basics, licences, and the temporary password shown once. */
 export function AddUserDialog({ onClose }: { onClose(): void }) {
+  useReturnFocus();
   const styles = useStyles();
   const queryClient = useQueryClient();
   const domains = useQuery({ queryKey: ['directory', 'domains'], queryFn: listDomains });
   const licences = useQuery({ queryKey: ['directory', 'licences'], queryFn: listLicences });
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
-  const [displayName, setDisplayName] = useState('');
+  // As in the Microsoft 365 admin center, the display name is built from the first and last name
+  // while typing, until the person types a display name of their own.
+  const [ownDisplayName, setOwnDisplayName] = useState<string | null>(null);
+  const displayName = ownDisplayName ?? [firstName.trim(), lastName.trim()].filter(Boolean).join(' ');
+  /** Checked before sending: the required fields, in the console's words. */
+  const [missing, setMissing] = useState<{ displayName?: string; alias?: string }>({});
   const [alias, setAlias] = useState('');
   const [domain, setDomain] = useState<string | null>(null);
   const [usageLocation, setUsageLocation] = useState('');
@@ -51,7 +58,7 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
     mutationFn: () =>
       createUser({
         userPrincipalName: `${alias.trim()}@${chosenDomain}`,
-        displayName: displayName.trim() || `${firstName} ${lastName}`.trim(),
+        displayName: displayName.trim(),
         firstName: firstName.trim() || null,
         lastName: lastName.trim() || null,
         usageLocation: usageLocation.trim() || null,
@@ -61,7 +68,12 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['directory'] }),
   });
   const error = create.error instanceof ApiError ? create.error : null;
-  const fieldError = (field: string) => error?.problemFor(field);
+  const fieldError = (field: string) =>
+    (field === 'displayName'
+      ? missing.displayName
+      : field === 'userPrincipalName'
+        ? missing.alias
+        : undefined) ?? error?.problemFor(field);
   // Problems the fields below do not show go in the message by the buttons.
   const shownFields = ['userPrincipalName', 'displayName', 'firstName', 'lastName', 'usageLocation'];
   const formMessage =
@@ -71,6 +83,18 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const found: typeof missing = {};
+    if (!displayName.trim()) found.displayName = 'Enter a display name, or a first and last name.';
+    if (!alias.trim()) found.alias = 'Enter a user name.';
+    setMissing(found);
+    if (Object.keys(found).length > 0) {
+      create.reset();
+      // The first field in error gets the focus, so a keyboard user lands on what to fix.
+      window.setTimeout(() =>
+        document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]')?.focus(),
+      );
+      return;
+    }
     create.mutate();
   }
 
@@ -112,15 +136,16 @@ export function AddUserDialog({ onClose }: { onClose(): void }) {
                   </Field>
                 </div>
                 <Field label="Display name" required validationMessage={fieldError('displayName')}>
-                  <Input
-                    value={displayName}
-                    placeholder={`${firstName} ${lastName}`.trim() || undefined}
-                    onChange={(_, d) => setDisplayName(d.value)}
-                  />
+                  <Input value={displayName} onChange={(_, d) => setOwnDisplayName(d.value)} />
                 </Field>
                 <Field label="Username" required validationMessage={fieldError('userPrincipalName')}>
                   <div className={styles.userName}>
-                    <Input value={alias} onChange={(_, d) => setAlias(d.value)} aria-label="Username" />
+                    <Input
+                      value={alias}
+                      onChange={(_, d) => setAlias(d.value)}
+                      aria-label="Username"
+                      aria-invalid={fieldError('userPrincipalName') ? true : undefined}
+                    />
                     <span aria-hidden>@</span>
                     <Dropdown
                       aria-label="Domain"

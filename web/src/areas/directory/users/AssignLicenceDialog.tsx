@@ -16,9 +16,18 @@ import { messageOf } from '../../../api/api-error';
 import { assignLicence, listLicences, removeLicence } from '../../../api/directory';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
+import { useReturnFocus } from '../../../components/useReturnFocus';
 
 /** Give (or take back) one licence for the selected users, all of them or none. */
-export function AssignLicenceDialog({ userIds, onClose }: { userIds: string[]; onClose(): void }) {
+export function AssignLicenceDialog({
+  userIds,
+  onClose,
+}: {
+  userIds: string[];
+  /** `done` says what changed, for the page to confirm it. */
+  onClose(done?: string): void;
+}) {
+  useReturnFocus();
   const queryClient = useQueryClient();
   const licences = useQuery({ queryKey: ['directory', 'licences'], queryFn: listLicences });
   const [partNumber, setPartNumber] = useState('');
@@ -27,9 +36,11 @@ export function AssignLicenceDialog({ userIds, onClose }: { userIds: string[]; o
       if (action === 'assign') await assignLicence(partNumber, userIds);
       else await removeLicence(partNumber, userIds);
     },
-    onSuccess: async () => {
+    onSuccess: async (_, action) => {
       await queryClient.invalidateQueries({ queryKey: ['directory'] });
-      onClose();
+      const name = licences.data?.find((l) => l.partNumber === partNumber)?.name ?? partNumber;
+      const who = `${userIds.length} ${userIds.length === 1 ? 'user' : 'users'}`;
+      onClose(action === 'assign' ? `${name} assigned to ${who}.` : `${name} removed from ${who}.`);
     },
   });
   return (
@@ -68,7 +79,7 @@ export function AssignLicenceDialog({ userIds, onClose }: { userIds: string[]; o
             <Button disabled={!partNumber || change.isPending} onClick={() => change.mutate('remove')}>
               Remove
             </Button>
-            <Button onClick={onClose}>Cancel</Button>
+            <Button onClick={() => onClose()}>Cancel</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -9,7 +9,7 @@ export function ContactsPage() {
   return (
     <>
       <PageHeader
-        title="Contacts"
+        title="Sales contacts"
         description="The people Sales works with. You see the contacts your security roles let you read."
       />
       <RecordList

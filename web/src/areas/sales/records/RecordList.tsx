@@ -19,6 +19,7 @@ import { LoadingState } from '../../../components/LoadingState';
 import { Pager } from '../../../components/Pager';
 import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
+import { Updating } from '../../../components/Updating';
 
 const PAGE_SIZE = 50;
 
@@ -41,7 +42,13 @@ interface Props {
 const useStyles = makeStyles({
   filters: { marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '640px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '640px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 /** A Dataverse entity set as a read-only list: search, counted, paged by the API's next links. */
@@ -64,6 +71,7 @@ export function RecordList({ entitySet, plural, keyField, select, searchField, c
   const rows = records.data?.value ?? [];
   return (
     <>
+      <Updating active={records.isFetching && !records.isPending} />
       <div className={styles.filters}>
         <Field label={`Search ${plural}`}>
           <SearchBox placeholder="Name starts with…" value={search} onChange={(_, d) => setSearch(d.value)} />
@@ -80,7 +88,12 @@ export function RecordList({ entitySet, plural, keyField, select, searchField, c
             : `Salespeople create ${plural} in Sales, and the bridge brings them from the ERP's customers once it is set up.`}
         </EmptyState>
       ) : (
-        <div className={styles.scroller}>
+        <div
+          className={styles.scroller}
+          role="region"
+          tabIndex={0}
+          aria-label={plural[0]!.toUpperCase() + plural.slice(1)}
+        >
           <Table className={styles.table} aria-label={plural[0]!.toUpperCase() + plural.slice(1)}>
             <TableHeader>
               <TableRow>

@@ -62,7 +62,7 @@ export function PrivilegeMatrix({ role }: { role: SecurityRole }) {
   const special = Object.entries(role.specialPrivileges).filter(([, depth]) => depth !== 'None');
   return (
     <>
-      <div className={styles.scroller}>
+      <div className={styles.scroller} role="region" tabIndex={0} aria-label={`Privileges of ${role.name}`}>
         <Table aria-label={`Privileges of ${role.name}`} size="small">
           <TableHeader>
             <TableRow>

@@ -25,7 +25,7 @@ const useStyles = makeStyles({
   current: { fontWeight: tokens.fontWeightSemibold },
   detail: {
     flex: 1,
-    minWidth: '480px',
+    minWidth: 'min(480px, 100%)',
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalM,

@@ -13,17 +13,19 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, messageOf } from '../../../api/api-error';
-import { ACCESS_MODES, setAccessMode, type SalesUser } from '../../../api/sales';
+import { ACCESS_MODES, accessModeLabel, setAccessMode, type SalesUser } from '../../../api/sales';
+import { useReturnFocus } from '../../../components/useReturnFocus';
 
 /** Read-Write for people, Non-interactive for an integration account (it then cannot sign in here). */
-export function AccessModeDialog({ user, onClose }: { user: SalesUser; onClose(): void }) {
+export function AccessModeDialog({ user, onClose }: { user: SalesUser; onClose(done?: string): void }) {
+  useReturnFocus();
   const queryClient = useQueryClient();
   const [mode, setMode] = useState(String(user.accessmode));
   const save = useMutation({
     mutationFn: () => setAccessMode(user.systemuserid, Number(mode)),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['sales', 'users'] });
-      onClose();
+      onClose(`${user.fullname ?? user.domainname} is now ${accessModeLabel(Number(mode))}.`);
     },
   });
   const error = save.error instanceof ApiError || save.error ? messageOf(save.error) : undefined;
@@ -49,7 +51,7 @@ export function AccessModeDialog({ user, onClose }: { user: SalesUser; onClose()
             >
               Save
             </Button>
-            <Button onClick={onClose}>Cancel</Button>
+            <Button onClick={() => onClose()}>Cancel</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -17,6 +17,7 @@ import { messageOf } from '../../../api/api-error';
 import { changeRoles, listRoles, type SalesUser } from '../../../api/sales';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
+import { useReturnFocus } from '../../../components/useReturnFocus';
 
 const useStyles = makeStyles({
   roles: { display: 'flex', flexDirection: 'column', maxHeight: '320px', overflowY: 'auto' },
@@ -29,12 +30,15 @@ export function ManageRolesDialog({
   onClose,
 }: {
   users: SalesUser[];
-  onClose(changed: boolean): void;
+  /** `done` says what changed, for the page to confirm it. */
+  onClose(changed: boolean, done?: string): void;
 }) {
+  useReturnFocus();
   const styles = useStyles();
   const queryClient = useQueryClient();
   const roles = useQuery({ queryKey: ['sales', 'roles'], queryFn: listRoles });
   const [chosen, setChosen] = useState<string[]>([]);
+  const names = users.map((u) => u.fullname ?? u.domainname);
   const change = useMutation({
     mutationFn: (action: 'assign' | 'remove') =>
       changeRoles(
@@ -42,12 +46,19 @@ export function ManageRolesDialog({
         chosen,
         action,
       ),
-    onSuccess: async () => {
+    onSuccess: async (result, action) => {
       await queryClient.invalidateQueries({ queryKey: ['sales', 'users'] });
-      onClose(true);
+      const roleNames = (roles.data ?? []).filter((r) => chosen.includes(r.roleid)).map((r) => r.name);
+      const who = users.length === 1 ? names[0] : `${users.length} users`;
+      const already = result.unchanged
+        ? ` (${result.unchanged} ${action === 'assign' ? 'already had it' : 'did not have it'})`
+        : '';
+      onClose(
+        true,
+        `${roleNames.join(', ')} ${action === 'assign' ? 'given to' : 'taken from'} ${who}${already}.`,
+      );
     },
   });
-  const names = users.map((u) => u.fullname ?? u.domainname);
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose(false)}>
       <DialogSurface aria-describedby={undefined}>

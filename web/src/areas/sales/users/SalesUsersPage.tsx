@@ -27,14 +27,23 @@ import { Pager } from '../../../components/Pager';
 import { useDebounced } from '../../../components/useDebounced';
 import { useKeysetPages } from '../../../components/useKeysetPages';
 import { AccessModeDialog } from './AccessModeDialog';
+import { useRights } from '../../../app/rights';
+import { Notice } from '../../../components/Notice';
 import { ManageRolesDialog } from './ManageRolesDialog';
+import { Updating } from '../../../components/Updating';
 
 const PAGE_SIZE = 50;
 
 const useStyles = makeStyles({
   filters: { display: 'flex', gap: tokens.spacingHorizontalL, marginBottom: tokens.spacingVerticalM },
   scroller: { overflowX: 'auto' },
-  table: { backgroundColor: tokens.colorNeutralBackground1, minWidth: '760px' },
+  // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
+  table: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: '760px',
+    '& td': { overflowWrap: 'anywhere' },
+    '& th': { overflowWrap: 'anywhere' },
+  },
 });
 
 /**
@@ -43,10 +52,12 @@ const useStyles = makeStyles({
  */
 export function SalesUsersPage() {
   const styles = useStyles();
+  const rights = useRights();
   const [search, setSearch] = useState('');
   const settledSearch = useDebounced(search);
   const [selected, setSelected] = useState<Map<string, SalesUser>>(new Map());
   const [dialog, setDialog] = useState<'roles' | 'access' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const filters = { search: settledSearch, top: PAGE_SIZE };
   const pages = useKeysetPages(JSON.stringify(filters));
   const users = useQuery({
@@ -70,27 +81,34 @@ export function SalesUsersPage() {
     <>
       <PageHeader
         title="Sales users"
-        description="Users come from the directory: a Dynamics 365 Sales licence makes a Sales user. Select users to give them security roles all at once; set an integration account's access mode to Non-interactive."
+        description="Users come from the directory: a Dynamics 365 Customer Engagement Plan licence makes a Sales user. Select users to give them security roles all at once; set an integration account's access mode to Non-interactive."
       />
       <Toolbar aria-label="Sales user actions" style={{ paddingLeft: 0, flexWrap: 'wrap' }}>
-        <ToolbarButton
-          icon={<ShieldKeyholeRegular />}
-          disabled={selected.size === 0}
-          onClick={() => setDialog('roles')}
-        >
-          Manage security roles
-        </ToolbarButton>
-        <ToolbarButton
-          icon={<PersonSettingsRegular />}
-          disabled={selected.size !== 1}
-          onClick={() => setDialog('access')}
-        >
-          Set access mode
-        </ToolbarButton>
+        {/* Only a System Administrator may change roles and access modes: others only read. */}
+        {rights.salesPrivilege('prvAssignRole') ? (
+          <ToolbarButton
+            icon={<ShieldKeyholeRegular />}
+            disabled={selected.size === 0}
+            onClick={() => setDialog('roles')}
+          >
+            Manage security roles
+          </ToolbarButton>
+        ) : null}
+        {rights.salesPrivilege('prvWriteUser') ? (
+          <ToolbarButton
+            icon={<PersonSettingsRegular />}
+            disabled={selected.size !== 1}
+            onClick={() => setDialog('access')}
+          >
+            Set access mode
+          </ToolbarButton>
+        ) : null}
         <ToolbarButton icon={<ArrowClockwiseRegular />} onClick={() => void users.refetch()}>
           Refresh
         </ToolbarButton>
       </Toolbar>
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <Updating active={users.isFetching && !users.isPending} />
       <div className={styles.filters}>
         <Field label="Search users">
           <SearchBox
@@ -111,7 +129,7 @@ export function SalesUsersPage() {
         <EmptyState title={settledSearch ? 'No user matches' : 'No Sales users yet'}>
           {settledSearch
             ? 'Change the search.'
-            : 'Give directory users a Dynamics 365 Sales licence (Directory → Licences or Import users); they appear here within seconds.'}
+            : 'Give directory users a Dynamics 365 Customer Engagement Plan licence (Directory → Licences or Import users); they appear here within seconds.'}
         </EmptyState>
       ) : (
         <div className={styles.scroller}>
@@ -179,14 +197,21 @@ export function SalesUsersPage() {
       {dialog === 'roles' ? (
         <ManageRolesDialog
           users={selectedUsers}
-          onClose={(changed) => {
+          onClose={(changed, done) => {
             setDialog(null);
             if (changed) setSelected(new Map());
+            if (done) setNotice(done);
           }}
         />
       ) : null}
       {dialog === 'access' && selectedUsers[0] ? (
-        <AccessModeDialog user={selectedUsers[0]} onClose={() => setDialog(null)} />
+        <AccessModeDialog
+          user={selectedUsers[0]}
+          onClose={(done) => {
+            setDialog(null);
+            if (done) setNotice(done);
+          }}
+        />
       ) : null}
     </>
   );
