@@ -251,8 +251,13 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       consumes: ['application/x-www-form-urlencoded'],
       response: { 200: TokenResponse },
     };
-    oauth.post('/oauth2/v2.0/token', { schema: tokenSchema }, tokenHandler);
-    oauth.post('/:tenant/oauth2/v2.0/token', { schema: { ...tokenSchema, hide: true } }, tokenHandler);
+    const config = { acceptsForm: true };
+    oauth.post('/oauth2/v2.0/token', { schema: tokenSchema, config }, tokenHandler);
+    oauth.post(
+      '/:tenant/oauth2/v2.0/token',
+      { schema: { ...tokenSchema, hide: true }, config },
+      tokenHandler,
+    );
   });
 
   // ---- Discovery: where the token endpoint and the public keys are. ----

@@ -12,6 +12,13 @@ import {
 import { AppError } from './app-error.js';
 import { sendProblem } from './problem.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes an application/x-www-form-urlencoded body (the OAuth token endpoint). */
+    acceptsForm?: boolean;
+  }
+}
+
 export interface HttpServerOptions {
   logLevel: string;
   /** false silences logs (tests). */
@@ -60,7 +67,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_LIMIT },
-    (_request, body, done) => {
+    (request, body, done) => {
+      // A form is what a page of another site can post without asking (no CORS preflight): only
+      // routes that expect an OAuth form (config.acceptsForm) take one.
+      if (request.routeOptions.config?.acceptsForm !== true) {
+        done(
+          new AppError(
+            'UnsupportedMediaType',
+            'This endpoint takes a JSON body: send content-type: application/json. Form bodies are accepted only by the OAuth token endpoint.',
+          ),
+        );
+        return;
+      }
       const form: Record<string, string> = {};
       for (const [key, value] of new URLSearchParams(body as string)) form[key] = value;
       done(null, form);
