@@ -84,5 +84,5 @@ export async function requireBridgeAdministrator(
     );
   }
   if (user.directoryRole !== 'global_administrator') throw notAdministrator(user.userPrincipalName);
-  return { id: user.id, name: user.userPrincipalName };
+  return { id: user.id, name: user.userPrincipalName, token };
 }

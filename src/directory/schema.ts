@@ -66,6 +66,11 @@ export const users = directory.table(
     usageLocation: text('usage_location'),
     signInAllowed: boolean('sign_in_allowed').notNull().default(true),
     directoryRole: text('directory_role').$type<DirectoryRole>().notNull().default('user'),
+    /**
+     * Why this account is protected like an administrator (e.g. it is the ERP ↔ Sales connection's
+     * integration identity): only Global administrators may change it, its password or licences.
+     */
+    protectedFor: text('protected_for'),
     /** `scrypt$…` for chosen passwords, `hmac$…` for generated temporary ones; null: cannot sign in. */
     passwordHash: text('password_hash'),
     mustChangePassword: boolean('must_change_password').notNull().default(true),
