@@ -41,7 +41,10 @@ function packageVersion(): string {
 }
 
 /** The composition root: config → secrets → database → apps → HTTP. */
-export async function startTandem(config: Config, options: { log?: boolean } = {}): Promise<RunningTandem> {
+export async function startTandem(
+  config: Config,
+  options: { log?: boolean; logStream?: { write(line: string): unknown } } = {},
+): Promise<RunningTandem> {
   const secrets = SecretBox.loadOrCreate(config.dataDir, config.secretKey);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // Background loops give way to requests (on PGlite all queries share one thread).
@@ -54,6 +57,7 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       title: 'Tandem',
       version: packageVersion(),
       healthCheck: async () => {

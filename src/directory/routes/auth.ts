@@ -77,6 +77,12 @@ function field(form: Record<string, unknown>, name: string, required: true): str
 function field(form: Record<string, unknown>, name: string, required?: false): string | undefined;
 function field(form: Record<string, unknown>, name: string, required = false): string | undefined {
   const value = form[name];
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw new OAuthError(
+      'invalid_request',
+      `The ${name} parameter contains a NUL character (U+0000), which it cannot hold. Remove it and try again.`,
+    );
+  }
   if (typeof value === 'string' && value !== '') return value;
   if (required) throw new OAuthError('invalid_request', `The request has no ${name} parameter.`);
   return undefined;

@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { AppError } from './app-error.js';
 import { sendProblem } from './problem.js';
+import { serializeError } from './safe-error.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,10 +20,28 @@ declare module 'fastify' {
   }
 }
 
+function nulCharacter(where: string): AppError {
+  return new AppError(
+    'BadRequest',
+    `${where} contains a NUL character (U+0000), which no text value can hold. Remove it and send the request again.`,
+  );
+}
+
+/** Whether a parsed body (JSON, a text body) holds a NUL character in any string, key or value. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
+  if (Buffer.isBuffer(value) || typeof (value as { pipe?: unknown }).pipe === 'function') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v, depth + 1));
+}
+
 export interface HttpServerOptions {
   logLevel: string;
   /** false silences logs (tests). */
   log?: boolean;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): unknown };
   title: string;
   version: string;
   /** Checked by /healthz: resolves when the database answers. */
@@ -43,6 +62,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         ? false
         : {
             level: options.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            // Errors are logged without SQL parameters (values of users' data, hashes): safe-error.ts.
+            serializers: { err: serializeError },
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
               censor: '[redacted]',
@@ -62,6 +84,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // PostgreSQL text cannot hold U+0000: refuse it where it arrives, in every face's own error shape
+  // (a hook's error goes to the route's error handler), instead of a 500 from the database.
+  app.addHook('onRequest', async (request) => {
+    if (/%00|\u0000/i.test(request.url)) throw nulCharacter('The address (path or query)');
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.acceptsForm) return; // the OAuth endpoint answers in OAuth's words
+    if (containsNul(request.body)) throw nulCharacter('The request body');
   });
 
   app.addContentTypeParser(
