@@ -89,7 +89,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // PostgreSQL text cannot hold U+0000: refuse it where it arrives, in every face's own error shape
   // (a hook's error goes to the route's error handler), instead of a 500 from the database.
   app.addHook('onRequest', async (request) => {
-    if (/%00|\u0000/i.test(request.url)) throw nulCharacter('The address (path or query)');
+    if (/%00/i.test(request.url) || request.url.includes('\u0000')) throw nulCharacter('The address (path or query)');
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config?.acceptsForm) return; // the OAuth endpoint answers in OAuth's words
