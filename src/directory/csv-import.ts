@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
+import { safeCsvLine } from '../platform/csv/safe-cell.js';
 import { AppError } from '../platform/http/app-error.js';
 import { copyDocumentIn } from '../platform/db/bulk-copy.js';
 import { queryRows, type Database } from '../platform/db/database.js';
@@ -272,10 +273,10 @@ export async function* problemsCsv(db: Database, importId: string): AsyncGenerat
       .limit(5000);
     if (page.length === 0) return;
     after = page[page.length - 1]!.seq;
-    yield stringify(
-      page.map((p) => [p.rowNumber, p.column, p.value ?? '', p.message]),
-      { record_delimiter: '\r\n' },
-    );
+    // The value is the file's own cell: a formula there must not run when the log is opened.
+    let text = '';
+    for (const p of page) text += safeCsvLine([p.rowNumber, p.column, p.value ?? '', p.message]);
+    yield text;
   }
 }
 

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { AppError } from '../platform/http/app-error.js';
 import { copyOut } from '../platform/db/bulk-copy.js';
+import { safeCsvLine } from '../platform/csv/safe-cell.js';
 import { queryRows } from '../platform/db/database.js';
 import type { DirectoryContext } from './context.js';
 import { importPasswords } from './import-passwords.js';
@@ -76,7 +77,7 @@ export async function takeImportResults(
   });
 
   async function* chunks(): AsyncGenerator<string> {
-    yield '\uFEFF' + csvLine(RESULTS_HEADER);
+    yield '\uFEFF' + safeCsvLine(RESULTS_HEADER);
     // The id goes into the query text (COPY takes no parameters): it named an import above, and is
     // checked to be a uuid besides.
     if (!UUID.test(importId)) throw new AppError('NotFound', `There is no import ${importId}.`);
@@ -118,25 +119,11 @@ export async function takeImportResults(
       );
       generated.forEach((r, i) => (r.password = passwords[i]!));
       let text = '';
-      for (const r of page) text += csvLine(resultLine(r, claimed.licence));
+      for (const r of page) text += safeCsvLine(resultLine(r, claimed.licence));
       yield text;
     }
   }
   return { fileName: `import-${importId}-results.csv`, chunks: chunks() };
-}
-
-/**
- * One CSV line (CRLF), quoting only cells that need it: byte for byte what csv-stringify writes, at
- * about two thirds of its cost (100,000 lines: 1.8 s → 1.2 s, measured on the loaded 2-core machine).
- */
-function csvLine(cells: string[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    if (i > 0) line += ',';
-    line += /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
-  }
-  return line + '\r\n';
 }
 
 function resultLine(r: ResultRow, licence: string | null): string[] {
