@@ -137,6 +137,25 @@ export const signingKeys = directory.table('signing_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Failed sign-ins, for the throttle (sign-in-throttle.ts): one row per failure, by account (user name
+ * or client id) and source (address). In the database so every process counts the same failures;
+ * rows older than the throttle's window are pruned.
+ */
+export const signInFailures = directory.table(
+  'sign_in_failures',
+  {
+    account: text('account').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('sign_in_failures_account_source_idx').on(t.account, t.source, t.at),
+    index('sign_in_failures_source_idx').on(t.source, t.at),
+    index('sign_in_failures_at_idx').on(t.at),
+  ],
+);
+
 /** Console sessions; the cookie holds a random id, the table only its hash. */
 export const sessions = directory.table(
   'sessions',
