@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../platform/http/app-error.js';
 import { requireDirectoryRole } from '../authorisation.js';
 import type { DirectoryContext } from '../context.js';
 import { deleteExpiredImports, getImport, problemsCsv, stageImport } from '../csv-import.js';
@@ -105,6 +106,13 @@ export async function registerImportsRoutes(root: FastifyInstance, ctx: Director
       },
       async (request, reply) => {
         const actor = requireDirectoryRole(request, 'user_administrator');
+        const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (type && !CSV_TYPES.includes(type)) {
+          throw new AppError(
+            'UnsupportedMediaType',
+            `The file was sent as ${type}; send it as text/csv (content-type: text/csv), the type of the Microsoft 365 template.`,
+          );
+        }
         const body = request.body as Readable | undefined;
         const source: AsyncIterable<Buffer> = body instanceof Readable ? body : Readable.from([]);
         let summary;

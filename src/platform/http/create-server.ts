@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AppError } from './app-error.js';
+import { PAGE_CSP } from './csp.js';
 import { sendProblem } from './problem.js';
 import { serializeError } from './safe-error.js';
 
@@ -89,7 +90,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // PostgreSQL text cannot hold U+0000: refuse it where it arrives, in every face's own error shape
   // (a hook's error goes to the route's error handler), instead of a 500 from the database.
   app.addHook('onRequest', async (request) => {
-    if (/%00/i.test(request.url) || request.url.includes('\u0000')) throw nulCharacter('The address (path or query)');
+    if (/%00/i.test(request.url) || request.url.includes('\u0000'))
+      throw nulCharacter('The address (path or query)');
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config?.acceptsForm) return; // the OAuth endpoint answers in OAuth's words
@@ -127,7 +129,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API browser gets the console's policy: its scripts are files of its own, none inline.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: PAGE_CSP });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
