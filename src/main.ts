@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { logDestination } from './platform/http/log-format.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerConsole } from './console/register-console.js';
@@ -57,7 +58,11 @@ export async function startTandem(
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
-      ...(options.logStream ? { logStream: options.logStream } : {}),
+      ...(options.logStream
+        ? { logStream: options.logStream }
+        : config.logFormat === 'pretty'
+          ? { logStream: logDestination('pretty')! }
+          : {}),
       title: 'Tandem',
       version: packageVersion(),
       healthCheck: async () => {
