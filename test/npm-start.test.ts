@@ -79,7 +79,7 @@ describe('npm start', () => {
     const env = await environment();
     // A first start builds whatever is stale (a fresh checkout: everything).
     const first = npmStart(env);
-    expect(await until(() => answers(env.TANDEM_PORT!), 150_000), first.output()).toBe(true);
+    expect(await until(() => answers(env.TANDEM_PORT!), 240_000), first.output()).toBe(true);
     first.child.kill('SIGTERM');
     expect(await until(async () => !(await answers(env.TANDEM_PORT!)), 15_000), first.output()).toBe(true);
     await until(async () => first.child.exitCode !== null || first.child.signalCode !== null, 15_000);
@@ -93,5 +93,5 @@ describe('npm start', () => {
     ).toEqual(built);
     second.child.kill('SIGTERM');
     expect(await until(async () => !(await answers(env.TANDEM_PORT!)), 15_000), second.output()).toBe(true);
-  }, 300_000);
+  }, 420_000);
 });
