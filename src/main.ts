@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { logDestination } from './platform/http/log-format.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerConsole } from './console/register-console.js';
@@ -41,7 +42,10 @@ function packageVersion(): string {
 }
 
 /** The composition root: config → secrets → database → apps → HTTP. */
-export async function startTandem(config: Config, options: { log?: boolean } = {}): Promise<RunningTandem> {
+export async function startTandem(
+  config: Config,
+  options: { log?: boolean; logStream?: { write(line: string): unknown } } = {},
+): Promise<RunningTandem> {
   const secrets = SecretBox.loadOrCreate(config.dataDir, config.secretKey);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // Background loops give way to requests (on PGlite all queries share one thread).
@@ -54,6 +58,11 @@ export async function startTandem(config: Config, options: { log?: boolean } = {
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
+      ...(options.logStream
+        ? { logStream: options.logStream }
+        : config.logFormat === 'pretty'
+          ? { logStream: logDestination('pretty')! }
+          : {}),
       title: 'Tandem',
       version: packageVersion(),
       healthCheck: async () => {

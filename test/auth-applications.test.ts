@@ -85,8 +85,14 @@ describe('application registrations and the client_credentials grant', () => {
     );
     expect(basic.status).toBe(200);
 
-    const me = await call('GET', '/auth/me', undefined, {
+    // A token for the ERP is the ERP's: the directory answers only to tokens for itself.
+    const foreign = await call('GET', '/auth/me', undefined, {
       authorization: `Bearer ${token.body.access_token}`,
+    });
+    expect(foreign.status).toBe(401);
+    const own = await clientToken({ client_id: app.appId, client_secret: app.clientSecret! });
+    const me = await call('GET', '/auth/me', undefined, {
+      authorization: `Bearer ${own.body.access_token}`,
     });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
@@ -97,7 +103,7 @@ describe('application registrations and the client_credentials grant', () => {
 
     // An application is not an administrator.
     const forbidden = await call('GET', '/directory/applications', undefined, {
-      authorization: `Bearer ${token.body.access_token}`,
+      authorization: `Bearer ${own.body.access_token}`,
     });
     expect(forbidden.status).toBe(403);
 

@@ -82,7 +82,15 @@ describe('console token exchange', () => {
     const crossSite = await exchange({ cookie, 'x-tandem-console': '1', 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
 
-    const sameOrigin = await exchange({ cookie, 'x-tandem-console': '1', 'sec-fetch-site': 'same-origin' });
+    const noOrigin = await exchange({ cookie, 'x-tandem-console': '1', 'sec-fetch-site': 'same-origin' });
+    expect(noOrigin.status).toBe(403);
+
+    const sameOrigin = await exchange({
+      cookie,
+      'x-tandem-console': '1',
+      'sec-fetch-site': 'same-origin',
+      origin: system.url,
+    });
     expect(sameOrigin.status).toBe(200);
   });
 
@@ -100,7 +108,7 @@ describe('console token exchange', () => {
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const cookie = await signIn('token-blocked@contoso.com', 'Bl0cked-Passw0rd!');
-    expect((await exchange({ cookie, 'x-tandem-console': '1' })).status).toBe(200);
+    expect((await exchange({ cookie, 'x-tandem-console': '1', origin: system.url })).status).toBe(200);
 
     const blocked = await fetch(`${system.url}/directory/users/${id}`, {
       method: 'PATCH',
@@ -108,7 +116,7 @@ describe('console token exchange', () => {
       body: JSON.stringify({ signInAllowed: false }),
     });
     expect(blocked.status).toBe(200);
-    const refused = await exchange({ cookie, 'x-tandem-console': '1' });
+    const refused = await exchange({ cookie, 'x-tandem-console': '1', origin: system.url });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('cache-control')).toBe('no-store');
   });

@@ -13,7 +13,13 @@ describe('console sessions and password change', () => {
   async function post(path: string, body: unknown, cookie?: string) {
     const response = await fetch(`${system.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      // As the console sends them: its header and its Origin (cookie-authenticated writes need both).
+      headers: {
+        'content-type': 'application/json',
+        'x-tandem-console': '1',
+        origin: system.url,
+        ...(cookie ? { cookie } : {}),
+      },
       body: JSON.stringify(body),
     });
     const text = await response.text();
@@ -89,7 +95,12 @@ describe('console sessions and password change', () => {
     expect(who.status).toBe(200);
     expect(who.body).toMatchObject({ userPrincipalName: system.admin.upn, via: 'session', kind: 'user' });
 
-    const signOut = await fetch(`${system.url}/auth/sign-out`, { method: 'POST', headers: { cookie } });
+    const forged = await fetch(`${system.url}/auth/sign-out`, { method: 'POST', headers: { cookie } });
+    expect(forged.status).toBe(403);
+    const signOut = await fetch(`${system.url}/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie, 'x-tandem-console': '1', origin: system.url },
+    });
     expect(signOut.status).toBe(204);
     expect(signOut.headers.getSetCookie().join(';')).toMatch(/tandem_session=;/);
     expect((await me(cookie)).status).toBe(401);

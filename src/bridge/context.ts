@@ -22,6 +22,11 @@ export interface BridgeContext {
 export interface BridgeActor {
   id: string;
   name: string;
+  /**
+   * The caller's bearer token, for the directory calls made on its behalf (protecting the
+   * integration identity). In memory for the request only: audit entries keep id and name.
+   */
+  token?: string;
 }
 
 /** Tandem itself (background account checks). */

@@ -147,7 +147,19 @@ export async function runUsersImport(
     });
     report.apply = applied;
     const resultsFile = options.results || `${file}.results.csv`;
-    const csv = await client.text(applied.resultsUrl);
+    // A download that breaks part-way can be started again (the server keeps the file until one is
+    // sent whole, for 15 minutes): retry twice; a refusal (409, 403) is final.
+    let csv = '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        csv = await client.text(applied.resultsUrl);
+        break;
+      } catch (error) {
+        const refused = error instanceof CliError && error.kind !== 'unreachable';
+        if (refused || attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      }
+    }
     fs.writeFileSync(resultsFile, csv, { mode: 0o600 });
     fs.chmodSync(resultsFile, 0o600);
     report.resultsFile = resultsFile;

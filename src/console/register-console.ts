@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { PAGE_CSP } from '../platform/http/csp.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -35,13 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/**
- * Scripts only from this origin, no inline script. Fluent UI (Griffel) inserts its styles at run
- * time, so inline styles are allowed; nothing is loaded from elsewhere.
- */
-const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CONSOLE_CSP = PAGE_CSP;
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tandem</title></head>
 <body><main><h1>The Tandem console has not been built</h1>

@@ -169,7 +169,7 @@ export async function authenticateClient(
   input: { clientId: string; clientSecret: string; ip: string },
 ): Promise<ApplicationRow> {
   const clientKey = `client:${input.clientId.trim().toLowerCase()}`;
-  throttle.check(clientKey, input.ip);
+  await throttle.check(clientKey, input.ip);
   const [app] = UUID.test(input.clientId)
     ? await ctx.db.select().from(applications).where(eq(applications.appId, input.clientId))
     : [];
@@ -180,10 +180,10 @@ export async function authenticateClient(
     ctx.generatedSecretKey,
   );
   if (!app || !matches) {
-    throttle.recordFailure(clientKey, input.ip);
+    await throttle.recordFailure(clientKey, input.ip);
     throw new AppError('InvalidCredentials', INVALID_CLIENT_MESSAGE);
   }
-  throttle.recordSuccess(clientKey);
+  await throttle.recordSuccess(clientKey, input.ip);
   if (!app.enabled) {
     throw new AppError(
       'Forbidden',

@@ -5,12 +5,31 @@ import type { Authenticator, Principal } from '../platform/http/principal.js';
 import type { DirectoryContext } from './context.js';
 import { applications, users } from './schema.js';
 import { findSessionUser, SESSION_COOKIE } from './sessions.js';
-import { verifyAccessToken } from './tokens.js';
+import { DEFAULT_AUDIENCE, verifyAccessToken } from './tokens.js';
 
 function revoked(message: string): AppError {
   return new AppError('Unauthorized', message, {
     headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
   });
+}
+
+/**
+ * The audiences the directory answers to: its own URL (scope `<url>/.default`, as Entra clients
+ * ask) and Tandem's default audience (a token asked for without a resource scope). A token asked for
+ * another resource is that resource's to use, never the directory's.
+ */
+export function directoryAudiences(ctx: DirectoryContext): string[] {
+  const base = ctx.config.publicUrl.replace(/\/+$/, '');
+  return [base, `${base}/`, DEFAULT_AUDIENCE];
+}
+
+function requireDirectoryAudience(ctx: DirectoryContext, aud: unknown): void {
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  const accepted = directoryAudiences(ctx);
+  if (audiences.some((a) => typeof a === 'string' && accepted.includes(a))) return;
+  throw revoked(
+    `The bearer token was issued for ${audiences.map(String).join(', ')}, not for this directory. Request a token with scope "${accepted[0]}/.default" (or no resource scope) from /oauth2/v2.0/token.`,
+  );
 }
 
 /**
@@ -20,6 +39,7 @@ function revoked(message: string): AppError {
  */
 async function principalFromToken(ctx: DirectoryContext, token: string): Promise<Principal> {
   const claims = await verifyAccessToken(ctx, token);
+  requireDirectoryAudience(ctx, claims.aud);
   if (claims.idtyp === 'app') {
     const [app] = await ctx.db
       .select({ id: applications.id, displayName: applications.displayName, enabled: applications.enabled })

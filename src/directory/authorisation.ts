@@ -32,3 +32,33 @@ export function requireDirectoryRole(request: FastifyRequest, minimum: Directory
   }
   return { id: principal.id, name: principal.name };
 }
+
+/** An administrator acting on users: who (for the record) and with which directory role (for the rules). */
+export interface AdminActor extends Actor {
+  role: DirectoryRole;
+}
+
+/**
+ * Why `actor` may not change `target` at all (profile, password, sign-in, licences, deletion), or
+ * undefined. As Microsoft 365 protects privileged accounts, only Global administrators manage
+ * administrators and protected accounts (the ERP ↔ Sales connection's integration identity): a User
+ * administrator could otherwise reset its password and sign in with its organisation-wide rights.
+ */
+export function managementProblem(
+  actor: AdminActor,
+  target: {
+    id: string;
+    userPrincipalName: string;
+    directoryRole: DirectoryRole;
+    protectedFor?: string | null;
+  },
+): string | undefined {
+  if (actor.role === 'global_administrator' || target.id === actor.id) return undefined;
+  if (target.directoryRole !== 'user') {
+    return `${target.userPrincipalName} is a ${ROLE_LABEL[target.directoryRole]}; only a Global administrator can change administrators. Ask a Global administrator to do this.`;
+  }
+  if (target.protectedFor) {
+    return `${target.userPrincipalName} is protected (${target.protectedFor}); only a Global administrator can change it, its password or its licences. Ask a Global administrator to do this.`;
+  }
+  return undefined;
+}

@@ -190,6 +190,16 @@ export async function applyImport(
       refusal:
         'The file contains administrator accounts, which an import does not change; remove them from the file',
     });
+    // Protected accounts (the ERP ↔ Sales integration identity) likewise: a file could otherwise
+    // change its licences or profile behind the Global administrators' back.
+    await excludeRows(tx, importId, sql`u.protected_for is not null`, skip, {
+      code: 'Conflict',
+      column: 'User Name',
+      message:
+        'is a protected account (such as the ERP ↔ Sales integration identity); imports do not change it. A Global administrator edits it in Active users',
+      refusal:
+        'The file contains protected accounts (such as the ERP ↔ Sales integration identity), which an import does not change; remove them from the file',
+    });
     const finalUsage = sql`coalesce(${usage}::text, r.usage_location, u.usage_location, r.country_code)`;
     if (sku) {
       await excludeRows(tx, importId, sql`${finalUsage} is null`, skip, {

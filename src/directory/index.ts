@@ -6,6 +6,7 @@ import type { SecretBox } from '../platform/security/secret-box.js';
 import type { DirectoryContext } from './context.js';
 import { bootstrapTenant, type TenantBootstrap } from './first-run.js';
 import { createAuthenticator } from './authenticate.js';
+import { requireConsoleRequestForSessionWrites } from './console-request.js';
 import { ensureSigningKey } from './signing-keys.js';
 import { createDirectoryFeed, pruneOutbox, type DirectoryFeed } from './feed.js';
 import { installAuthentication } from '../platform/http/principal.js';
@@ -60,6 +61,10 @@ export async function createDirectory(deps: {
     close: () => clearInterval(pruneTimer),
     async registerRoutes(app) {
       installAuthentication(app, createAuthenticator(context));
+      // After authentication (hooks run in order), before the body is read.
+      app.addHook('onRequest', async (request) =>
+        requireConsoleRequestForSessionWrites(request, context.config.publicUrl),
+      );
       // Wake in-process feed consumers after any successful write; others poll the outbox.
       app.addHook('onResponse', async (request, reply) => {
         if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {

@@ -11,6 +11,7 @@ import type { Queryable, Transaction } from '../platform/db/database.js';
 import { AppError } from '../platform/http/app-error.js';
 import { lockDirectoryWrites } from './write-lock.js';
 import { recordAudit } from './audit.js';
+import { managementProblem, type AdminActor } from './authorisation.js';
 import type { Actor, DirectoryContext } from './context.js';
 import { nextRowVersion, skus, userLicences, users } from './schema.js';
 import { findSku, releaseSeats, reserveSeats, type SkuRow } from './seats.js';
@@ -69,6 +70,8 @@ export async function lockUsers(tx: Transaction, userIds: readonly string[]) {
       id: users.id,
       userPrincipalName: users.userPrincipalName,
       usageLocation: users.usageLocation,
+      directoryRole: users.directoryRole,
+      protectedFor: users.protectedFor,
     })
     .from(users)
     .where(inArray(users.id, ids))
@@ -83,6 +86,12 @@ export async function lockUsers(tx: Transaction, userIds: readonly string[]) {
     );
   }
   return rows;
+}
+
+/** Refuses the whole request when `actor` may not manage one of `targets` (administrators, protected accounts). */
+function assertMayManageAll(actor: AdminActor, targets: Parameters<typeof managementProblem>[1][]): void {
+  const refused = targets.map((t) => managementProblem(actor, t)).filter((p): p is string => !!p);
+  if (refused.length > 0) throw new AppError('Forbidden', refused.join(' '));
 }
 
 /** Marks users as changed (licences are part of the user), so change feeds see the assignment. */
@@ -114,13 +123,14 @@ export interface AssignmentResult {
  */
 export async function assignSkuInTx(
   tx: Transaction,
-  actor: Actor,
+  actor: AdminActor,
   sku: SkuRow,
   userIds: readonly string[],
 ): Promise<AssignmentResult> {
   // Lock the SKU first (count 0 takes the lock and reads the current seats), then the users.
   await reserveSeats(tx, sku.id, 0);
   const targets = await lockUsers(tx, userIds);
+  assertMayManageAll(actor, targets);
   const ids = targets.map((t) => t.id);
   const noLocation = targets.filter((t) => !t.usageLocation).map((t) => t.userPrincipalName);
   if (noLocation.length > 0) {
@@ -173,12 +183,13 @@ export interface RemovalResult {
 /** Takes `sku` away from the users in `userIds` and gives the seats back (caller's transaction). */
 export async function removeSkuInTx(
   tx: Transaction,
-  actor: Actor,
+  actor: AdminActor,
   sku: SkuRow,
   userIds: readonly string[],
 ): Promise<RemovalResult> {
   await reserveSeats(tx, sku.id, 0);
   const targets = await lockUsers(tx, userIds);
+  assertMayManageAll(actor, targets);
   const ids = targets.map((t) => t.id);
   const deleted =
     ids.length === 0
@@ -219,7 +230,7 @@ function checkBulkSize(userIds: readonly string[]): void {
 /** Bulk: assign one licence to many users, all or nothing. */
 export async function assignLicence(
   ctx: DirectoryContext,
-  actor: Actor,
+  actor: AdminActor,
   partNumberOrId: string,
   userIds: readonly string[],
 ): Promise<AssignmentResult> {
@@ -232,7 +243,7 @@ export async function assignLicence(
 /** Bulk: remove one licence from many users. */
 export async function removeLicence(
   ctx: DirectoryContext,
-  actor: Actor,
+  actor: AdminActor,
   partNumberOrId: string,
   userIds: readonly string[],
 ): Promise<RemovalResult> {
@@ -248,7 +259,7 @@ export async function removeLicence(
  */
 export async function changeUserLicences(
   ctx: DirectoryContext,
-  actor: Actor,
+  actor: AdminActor,
   idOrUpn: string,
   change: { addLicences: readonly string[]; removeLicences: readonly string[] },
 ): Promise<UserView> {

@@ -66,6 +66,11 @@ export const users = directory.table(
     usageLocation: text('usage_location'),
     signInAllowed: boolean('sign_in_allowed').notNull().default(true),
     directoryRole: text('directory_role').$type<DirectoryRole>().notNull().default('user'),
+    /**
+     * Why this account is protected like an administrator (e.g. it is the ERP ↔ Sales connection's
+     * integration identity): only Global administrators may change it, its password or licences.
+     */
+    protectedFor: text('protected_for'),
     /** `scrypt$…` for chosen passwords, `hmac$…` for generated temporary ones; null: cannot sign in. */
     passwordHash: text('password_hash'),
     mustChangePassword: boolean('must_change_password').notNull().default(true),
@@ -131,6 +136,25 @@ export const signingKeys = directory.table('signing_keys', {
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Failed sign-ins, for the throttle (sign-in-throttle.ts): one row per failure, by account (user name
+ * or client id) and source (address). In the database so every process counts the same failures;
+ * rows older than the throttle's window are pruned.
+ */
+export const signInFailures = directory.table(
+  'sign_in_failures',
+  {
+    account: text('account').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('sign_in_failures_account_source_idx').on(t.account, t.source, t.at),
+    index('sign_in_failures_source_idx').on(t.source, t.at),
+    index('sign_in_failures_at_idx').on(t.at),
+  ],
+);
 
 /** Console sessions; the cookie holds a random id, the table only its hash. */
 export const sessions = directory.table(

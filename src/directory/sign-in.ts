@@ -54,7 +54,7 @@ export async function verifyCredentials(
   purpose: SignInPurpose,
 ): Promise<UserRow> {
   const userName = credentials.userName.trim().toLowerCase();
-  throttle.check(userName, credentials.ip);
+  await throttle.check(userName, credentials.ip);
 
   const [user] = await ctx.db.select().from(users).where(eq(users.userPrincipalName, userName));
   const stored = user?.passwordHash ?? (await dummyPasswordHash());
@@ -66,7 +66,7 @@ export async function verifyCredentials(
   }
 
   if (!user || !matches || !user.passwordHash) {
-    throttle.recordFailure(userName, credentials.ip);
+    await throttle.recordFailure(userName, credentials.ip);
     if (user && !user.passwordHash) {
       throw new AppError(
         'InvalidCredentials',
@@ -75,7 +75,7 @@ export async function verifyCredentials(
     }
     throw new AppError('InvalidCredentials', INVALID_CREDENTIALS_MESSAGE);
   }
-  throttle.recordSuccess(userName);
+  await throttle.recordSuccess(userName, credentials.ip);
 
   if (!user.signInAllowed) {
     throw new AppError(

@@ -126,8 +126,7 @@ function invalidToken(message: string): AppError {
 
 /**
  * Verifies a bearer token locally with the stored public keys: signature, issuer, expiry. The
- * audience is not checked here because Sales, ERP and the directory share this authenticator;
- * each resource checks its own audience when it needs to.
+ * audience is checked by the caller (`authenticate.ts` accepts only the directory's own).
  */
 export async function verifyAccessToken(ctx: DirectoryContext, token: string): Promise<AccessTokenClaims> {
   let kid: string | undefined;

@@ -89,6 +89,7 @@ describe('toUserView', () => {
         usageLocation: 'US',
         signInAllowed: true,
         directoryRole: 'user',
+        protectedFor: null,
         passwordHash: 'scrypt$secret',
         mustChangePassword: true,
         passwordChangedAt: at,

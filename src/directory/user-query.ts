@@ -39,6 +39,8 @@ export interface UserView {
   usageLocation: string | null;
   signInAllowed: boolean;
   directoryRole: DirectoryRole;
+  /** Why only Global administrators may change this account, or null. */
+  protectedFor: string | null;
   mustChangePassword: boolean;
   licences: UserLicenceView[];
   createdAt: string;
@@ -68,6 +70,7 @@ export function toUserView(row: UserRow, licences: UserLicenceView[]): UserView 
     usageLocation: row.usageLocation,
     signInAllowed: row.signInAllowed,
     directoryRole: row.directoryRole,
+    protectedFor: row.protectedFor,
     mustChangePassword: row.mustChangePassword,
     licences,
     createdAt: row.createdAt.toISOString(),

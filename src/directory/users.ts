@@ -14,8 +14,8 @@ import {
 } from '../platform/security/passwords.js';
 import { lockDirectoryWrites } from './write-lock.js';
 import { recordAudit } from './audit.js';
-import { ROLE_LABEL } from './authorisation.js';
-import type { Actor, DirectoryContext } from './context.js';
+import { managementProblem, ROLE_LABEL, type AdminActor } from './authorisation.js';
+import type { DirectoryContext } from './context.js';
 import { assignSkuInTx, lockAllSkus, lockUsers, MAX_BULK_USERS } from './licences.js';
 import { domains, nextRowVersion, sessions, userLicences, users, type DirectoryRole } from './schema.js';
 import { findSku, releaseSeats, type SkuRow } from './seats.js';
@@ -30,10 +30,7 @@ import {
   type UserView,
 } from './user-query.js';
 
-/** An administrator acting on users: who (for the record) and with which directory role (for the rules). */
-export interface AdminActor extends Actor {
-  role: DirectoryRole;
-}
+export { managementProblem, type AdminActor } from './authorisation.js';
 
 export type ProfileInput = Partial<Record<ProfileFieldKey, string | null>>;
 
@@ -87,17 +84,6 @@ export function cleanProfile<T extends ProfileInput & { usageLocation?: string |
     out[key] = cleaned === '' ? null : key === 'usageLocation' ? cleaned.toUpperCase() : cleaned;
   }
   return out as T;
-}
-
-/** Why `actor` may not change `target` at all, or undefined. Only Global administrators manage administrators. */
-export function managementProblem(
-  actor: AdminActor,
-  target: Pick<UserRow, 'id' | 'userPrincipalName' | 'directoryRole'>,
-): string | undefined {
-  if (actor.role === 'global_administrator' || target.directoryRole === 'user' || target.id === actor.id) {
-    return undefined;
-  }
-  return `${target.userPrincipalName} is a ${ROLE_LABEL[target.directoryRole]}; only a Global administrator can change administrators. Ask a Global administrator to do this.`;
 }
 
 /** Why `actor` may not give `target` the directory role `role`, or undefined. */
@@ -476,6 +462,46 @@ export async function setDirectoryRole(
       targetType: 'user',
       targetId: target.id,
       details: { userPrincipalName: target.userPrincipalName, from: target.directoryRole, to: role },
+    });
+    return getUser(tx, target.id);
+  });
+}
+
+/**
+ * Protects an account like an administrator, or lifts the protection (`protectedFor` null): only a
+ * Global administrator may then change it, its password or its licences. The bridge protects the
+ * connection's integration identity this way. Global administrators only.
+ */
+export async function setProtection(
+  ctx: DirectoryContext,
+  actor: AdminActor,
+  idOrUpn: string,
+  protectedFor: string | null,
+): Promise<UserView> {
+  if (actor.role !== 'global_administrator') {
+    throw new AppError(
+      'Forbidden',
+      `Only a Global administrator can protect an account or lift its protection; ${actor.name} is a ${ROLE_LABEL[actor.role]}.`,
+    );
+  }
+  const reason = protectedFor === null ? null : cleanCell(protectedFor);
+  return ctx.db.transaction(async (tx) => {
+    const target = await lockUserRow(tx, idOrUpn);
+    if ((target.protectedFor ?? null) === (reason || null)) return getUser(tx, target.id);
+    await tx
+      .update(users)
+      .set({
+        protectedFor: reason || null,
+        modifiedAt: new Date(),
+        modifiedBy: actor.id,
+        rowVersion: nextRowVersion,
+      })
+      .where(eq(users.id, target.id));
+    await recordAudit(tx, actor, {
+      action: reason ? 'user.protected' : 'user.protection_lifted',
+      targetType: 'user',
+      targetId: target.id,
+      details: { userPrincipalName: target.userPrincipalName, protectedFor: reason || null },
     });
     return getUser(tx, target.id);
   });

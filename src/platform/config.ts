@@ -24,6 +24,8 @@ export interface Config {
   /** 32-byte key (base64) that encrypts secrets at rest; read from dataDir/secret.key when absent. */
   secretKey: string | undefined;
   logLevel: string;
+  /** Readable lines ('pretty', the default on a terminal) or JSON lines (LOG_FORMAT=json, or not a terminal). */
+  logFormat: 'pretty' | 'json';
   /** Token lifetime in seconds. */
   tokenTtlSeconds: number;
   sessionTtlSeconds: number;
@@ -111,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     licences: parseLicences(env.TANDEM_LICENCES || DEFAULT_LICENCES),
     secretKey: env.TANDEM_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat:
+      env.LOG_FORMAT === 'json' || (env.LOG_FORMAT !== 'pretty' && !process.stdout.isTTY) ? 'json' : 'pretty',
     tokenTtlSeconds: intFromEnv(env, 'TANDEM_TOKEN_TTL', 3600),
     sessionTtlSeconds: intFromEnv(env, 'TANDEM_SESSION_TTL', 8 * 3600),
     companyName: env.TANDEM_COMPANY_NAME || 'CRONUS USA, Inc.',

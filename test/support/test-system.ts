@@ -24,6 +24,8 @@ export interface TestSystemOptions {
    * again at the same URL (URLs stored in the data, such as the bridge's Sales URL, stay valid).
    */
   fixedPort?: boolean;
+  /** Log lines (JSON) go here instead of nowhere: for tests of what the log says. */
+  logStream?: { write(line: string): unknown };
 }
 
 /** A loopback TCP port that is free at this moment (the OS picks it). */
@@ -70,7 +72,10 @@ export async function startTestSystem(
     ...env,
   };
   const config = loadConfig(environment);
-  const running = await startTandem(config, { log: false });
+  const running = await startTandem(
+    config,
+    options.logStream ? { log: true, logStream: options.logStream } : { log: false },
+  );
   const system: TestSystem = {
     url: running.url,
     admin: { upn: config.adminUpn, password: TEST_ADMIN_PASSWORD },

@@ -23,6 +23,18 @@ function tokenFailure(row: ConnectionRow, error: unknown): CheckResult {
   const reason = describeRemoteError(error);
   const rule = row.identityKind === 'application' ? 'A7' : 'A4';
   const who = row.identityKind === 'application' ? `application ${row.identityName}` : row.identityName!;
+  if (error instanceof TokenRequestError && error.status === 429) {
+    // The directory throttles by account and source: failures from this server (usually a stored
+    // password that no longer works) have locked the identity out here; elsewhere it still signs in.
+    const wait = /Wait (\d+) seconds/.exec(reason)?.[1];
+    return {
+      rule,
+      id: `${rule.toLowerCase()}.locked-out`,
+      status: 'fail',
+      message: `${who} is locked out of sign-in from this server after repeated failed sign-ins (the directory says: ${reason})`,
+      fix: `Wait ${wait ?? 'a few'} seconds, then test the connection again. If the stored ${row.identityKind === 'application' ? 'secret' : 'password'} is wrong, enter the current one first (Bridge → Connection → Update credentials, or POST /bridge/connection/credentials), so the failures do not start again.`,
+    };
+  }
   const wrongSecret =
     error instanceof TokenRequestError &&
     (error.oauthError === 'invalid_client' || /user name or password|credentials|secret/i.test(reason));

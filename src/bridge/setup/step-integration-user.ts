@@ -8,6 +8,7 @@ import type { CheckResult } from '../schema.js';
 import { clientsForAdminSession, directoryUrlOf, tokenSourceFor } from '../remote.js';
 import { evaluateApplicationUser, evaluateNamedIntegrationUser } from './account-rules.js';
 import type { AdminSession } from './admin-session.js';
+import { protectIntegrationUser } from './identity-protection.js';
 import { describeRemoteError, isForbidden } from './remote-errors.js';
 import { findApplicationUser, findSalesUserByUpn } from './sales-user-facts.js';
 import type { StepInput } from './steps.js';
@@ -86,6 +87,16 @@ async function namedUser(
       ? []
       : [`Stored the new password of ${upn} (sealed)`]
     : [`Integration user set to ${upn}`];
+  const protection = await protectIntegrationUser(run.ctx, run.actor, row, upn);
+  checks.push(protection.check);
+  if (protection.check.status === 'fail') return failed(checks);
+  if (protection.changed) {
+    changes.push(`Protected ${upn} in the directory (only Global administrators can change it)`);
+  }
+  if (row.identityKind === 'user' && row.identityName && row.identityName !== upn) {
+    // The previous integration user is an ordinary account again.
+    await protectIntegrationUser(run.ctx, run.actor, row, row.identityName, false);
+  }
   return {
     ok: true,
     checks,

@@ -77,6 +77,12 @@ function field(form: Record<string, unknown>, name: string, required: true): str
 function field(form: Record<string, unknown>, name: string, required?: false): string | undefined;
 function field(form: Record<string, unknown>, name: string, required = false): string | undefined {
   const value = form[name];
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw new OAuthError(
+      'invalid_request',
+      `The ${name} parameter contains a NUL character (U+0000), which it cannot hold. Remove it and try again.`,
+    );
+  }
   if (typeof value === 'string' && value !== '') return value;
   if (required) throw new OAuthError('invalid_request', `The request has no ${name} parameter.`);
   return undefined;
@@ -251,8 +257,13 @@ export async function registerAuthRoutes(root: FastifyInstance, ctx: DirectoryCo
       consumes: ['application/x-www-form-urlencoded'],
       response: { 200: TokenResponse },
     };
-    oauth.post('/oauth2/v2.0/token', { schema: tokenSchema }, tokenHandler);
-    oauth.post('/:tenant/oauth2/v2.0/token', { schema: { ...tokenSchema, hide: true } }, tokenHandler);
+    const config = { acceptsForm: true };
+    oauth.post('/oauth2/v2.0/token', { schema: tokenSchema, config }, tokenHandler);
+    oauth.post(
+      '/:tenant/oauth2/v2.0/token',
+      { schema: { ...tokenSchema, hide: true }, config },
+      tokenHandler,
+    );
   });
 
   // ---- Discovery: where the token endpoint and the public keys are. ----

@@ -2,13 +2,14 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../platform/http/app-error.js';
 import { requireDirectoryRole } from '../authorisation.js';
 import type { DirectoryContext } from '../context.js';
 import { deleteExpiredImports, getImport, problemsCsv, stageImport } from '../csv-import.js';
 import { DEFAULT_MAX_BYTES } from '../csv-reader.js';
 import { templateCsv, templateFileName } from '../csv-template.js';
 import { applyImport } from '../import-apply.js';
-import { takeImportResults } from '../import-results.js';
+import { completeImportResults, takeImportResults } from '../import-results.js';
 
 /** Content types a CSV upload arrives with (browsers on Windows send .csv as application/vnd.ms-excel). */
 const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
@@ -105,6 +106,13 @@ export async function registerImportsRoutes(root: FastifyInstance, ctx: Director
       },
       async (request, reply) => {
         const actor = requireDirectoryRole(request, 'user_administrator');
+        const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (type && !CSV_TYPES.includes(type)) {
+          throw new AppError(
+            'UnsupportedMediaType',
+            `The file was sent as ${type}; send it as text/csv (content-type: text/csv), the type of the Microsoft 365 template.`,
+          );
+        }
         const body = request.body as Readable | undefined;
         const source: AsyncIterable<Buffer> = body instanceof Readable ? body : Readable.from([]);
         let summary;
@@ -192,13 +200,21 @@ export async function registerImportsRoutes(root: FastifyInstance, ctx: Director
       {
         schema: {
           tags: ['imports'],
-          summary: 'The results file with temporary passwords — downloadable once',
+          summary:
+            'The results file with temporary passwords — downloadable once; a broken download can be started again within 15 minutes',
           params: idParams,
         },
       },
       async (request, reply) => {
         requireDirectoryRole(request, 'user_administrator');
         const results = await takeImportResults(ctx, request.params.id);
+        // Sent whole (every byte handed to the connection): the passwords go. A download that
+        // breaks leaves the file to be downloaded again for a while (RESULTS_RETRY_MINUTES).
+        reply.raw.once('finish', () => {
+          completeImportResults(ctx, request.params.id).catch((error: unknown) =>
+            request.log.error({ err: error }, 'could not mark the results file taken'),
+          );
+        });
         return reply
           .type('text/csv; charset=utf-8')
           .header('cache-control', 'no-store')

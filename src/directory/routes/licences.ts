@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireDirectoryRole } from '../authorisation.js';
+import { requireUserAdministrator } from './users.js';
 import type { DirectoryContext } from '../context.js';
 import {
   assignLicence,
@@ -59,7 +60,7 @@ export async function registerLicencesRoutes(app: FastifyInstance, ctx: Director
       },
     },
     async (request) => {
-      const actor = requireDirectoryRole(request, 'user_administrator');
+      const actor = requireUserAdministrator(request);
       return changeUserLicences(ctx, actor, request.params.id, request.body);
     },
   );
@@ -82,7 +83,7 @@ export async function registerLicencesRoutes(app: FastifyInstance, ctx: Director
       },
     },
     async (request) => {
-      const actor = requireDirectoryRole(request, 'user_administrator');
+      const actor = requireUserAdministrator(request);
       return assignLicence(ctx, actor, request.params.partNumber, request.body.userIds);
     },
   );
@@ -105,7 +106,7 @@ export async function registerLicencesRoutes(app: FastifyInstance, ctx: Director
       },
     },
     async (request) => {
-      const actor = requireDirectoryRole(request, 'user_administrator');
+      const actor = requireUserAdministrator(request);
       return removeLicence(ctx, actor, request.params.partNumber, request.body.userIds);
     },
   );

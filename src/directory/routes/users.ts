@@ -14,6 +14,7 @@ import {
   parseIfMatch,
   resetPassword,
   setDirectoryRole,
+  setProtection,
   setSignInAllowed,
   updateUser,
   type AdminActor,
@@ -44,6 +45,9 @@ export const userResponse = z.object({
   usageLocation: nullableText,
   signInAllowed: z.boolean(),
   directoryRole: z.enum(DIRECTORY_ROLES),
+  protectedFor: nullableText.describe(
+    'Why the account is protected (e.g. the ERP ↔ Sales integration identity): only Global administrators may change it.',
+  ),
   mustChangePassword: z.boolean(),
   licences: z.array(z.object({ skuId: z.string(), partNumber: z.string(), name: z.string() })),
   createdAt: z.string(),
@@ -320,6 +324,33 @@ export async function registerUsersRoutes(app: FastifyInstance, ctx: DirectoryCo
     async (request, reply) => {
       const actor = requireUserAdministrator(request);
       return withEtag(reply, await setDirectoryRole(ctx, actor, request.params.id, request.body.role));
+    },
+  );
+
+  r.put(
+    '/directory/users/:id/protection',
+    {
+      schema: {
+        tags,
+        summary:
+          'Protect an account like an administrator, or lift it (protectedFor: null): only Global administrators may then change it (Global administrators only)',
+        params: z.object({ id: z.string().min(1).max(256).describe('Object id or user principal name.') }),
+        body: z.strictObject({
+          protectedFor: z
+            .string()
+            .min(1)
+            .max(200)
+            .nullable()
+            .describe(
+              'Why, shown to administrators (e.g. "integration identity of the ERP ↔ Sales connection").',
+            ),
+        }),
+        response: { 200: userResponse },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUserAdministrator(request);
+      return withEtag(reply, await setProtection(ctx, actor, request.params.id, request.body.protectedFor));
     },
   );
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ensurePrivateDir } from '../private-dir.js';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
@@ -30,7 +31,7 @@ export function lockDataDir(dataDir: string): () => void {
       `The data directory ${dataDir} is already open in this process. Use one Tandem instance per data directory.`,
     );
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ensurePrivateDir } from '../private-dir.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -70,7 +71,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const pgdata = path.join(dataDir, 'pgdata');
-    fs.mkdirSync(pgdata, { recursive: true });
+    ensurePrivateDir(pgdata);
     const client = await PGlite.create(pgdata);
     const db = drizzle(client);
     for (const set of migrationSets()) {

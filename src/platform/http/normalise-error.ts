@@ -8,6 +8,15 @@ interface FastifyLikeError {
   validationContext?: string;
 }
 
+/** The PostgreSQL SQLSTATE of an error or of one of its causes (drizzle wraps the driver's error). */
+function databaseCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 /**
  * Turns anything thrown inside a request into an AppError, so every API answers with one shape.
  * Unknown errors become a generic 500 whose message reveals nothing internal.
@@ -36,6 +45,12 @@ export function normaliseError(error: unknown): AppError {
       return new AppError('UnsupportedMediaType', `Unsupported Content-Type: ${e.message ?? ''}`);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('BadRequest', 'The Content-Length header does not match the body.');
+  }
+  if (databaseCode(error) === '22021' || databaseCode(error) === '22P05') {
+    return new AppError(
+      'BadRequest',
+      'A text value contains a character the database cannot hold (such as NUL, U+0000). Remove it and send the request again.',
+    );
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 429) return new AppError('TooManyRequests', e.message ?? 'Too many requests.');

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { ensurePrivateDir } from '../private-dir.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -26,7 +27,7 @@ export class SecretBox {
       return new SecretBox(key);
     }
     const file = path.join(dataDir, 'secret.key');
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     if (!fs.existsSync(file)) {
       try {
         fs.writeFileSync(file, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });

@@ -1,0 +1,1 @@
+ALTER TABLE "directory"."users" ADD COLUMN "protected_for" text;
