@@ -86,12 +86,11 @@ async function apply(o: Op): Promise<boolean> {
       const list = await erp.list('customers', "blocked eq ' '");
       if (list.length === 0) return false;
       const target = list[o.pick % list.length]!;
-      if (o.kind === 'erp-delete') await erp.remove('customers', target.id);
-      else
-        await erp.update('customers', target.id, {
-          [o.field]: o.field === 'displayName' ? `${o.value} ${++unique}` : o.value,
-        });
-      return true;
+      // A sync running meanwhile may have deleted it (deletions propagate): then nothing happened.
+      if (o.kind === 'erp-delete') return erp.tryWrite('DELETE', 'customers', target.id);
+      return erp.tryWrite('PATCH', 'customers', target.id, {
+        [o.field]: o.field === 'displayName' ? `${o.value} ${++unique}` : o.value,
+      });
     }
     case 'sales-edit':
     case 'sales-delete': {
@@ -100,12 +99,11 @@ async function apply(o: Op): Promise<boolean> {
       const target = list[o.pick % list.length]!;
       const owner = c.sellers.find((s) => s.systemUserId === target._ownerid_value);
       const as = salesApi(c, owner?.token ?? c.adminToken);
-      if (o.kind === 'sales-delete') await as.remove('accounts', target.accountid as string);
-      else
-        await as.update('accounts', target.accountid as string, {
-          [o.field]: o.field === 'name' ? `${o.value} ${++unique}` : o.value,
-        });
-      return true;
+      // A sync running meanwhile may have deleted it (deletions propagate): then nothing happened.
+      if (o.kind === 'sales-delete') return as.tryWrite('DELETE', 'accounts', target.accountid as string);
+      return as.tryWrite('PATCH', 'accounts', target.accountid as string, {
+        [o.field]: o.field === 'name' ? `${o.value} ${++unique}` : o.value,
+      });
     }
     default:
       return false;

@@ -126,6 +126,16 @@ export function erpApi(c: ConnectedSystem) {
       const r = await client.call('DELETE', `${base}/${set}(${id})`, { headers: { 'If-Match': '*' } });
       expect(r.status, JSON.stringify(r.body)).toBe(204);
     },
+    /** An edit or deletion that may race with the sync deleting the record: false when it was gone. */
+    async tryWrite(method: 'PATCH' | 'DELETE', set: string, id: string, body?: Record<string, unknown>) {
+      const r = await client.call(method, `${base}/${set}(${id})`, {
+        ...(body ? { body } : {}),
+        headers: { 'If-Match': '*' },
+      });
+      if (r.status === 404) return false;
+      expect(r.status, JSON.stringify(r.body)).toBe(method === 'PATCH' ? 200 : 204);
+      return true;
+    },
   };
 }
 
@@ -163,6 +173,16 @@ export function salesApi(c: ConnectedSystem, token = c.adminToken) {
     async remove(set: string, id: string) {
       const r = await webApi(c.system, token, 'DELETE', `${set}(${id})`);
       expect(r.status, r.text).toBe(204);
+    },
+    /** An edit or deletion that may race with the sync deleting the record: false when it was gone. */
+    async tryWrite(method: 'PATCH' | 'DELETE', set: string, id: string, body?: Record<string, unknown>) {
+      const r = await webApi(c.system, token, method, `${set}(${id})`, {
+        ...(body ? { body } : {}),
+        headers: { 'If-Match': '*' },
+      });
+      if (r.status === 404) return false;
+      expect(r.status, r.text).toBe(204);
+      return true;
     },
   };
 }
