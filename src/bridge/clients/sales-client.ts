@@ -33,7 +33,7 @@ export interface SalesChanges {
 export interface SalesClientOptions extends Omit<HttpClientOptions, 'baseUrl' | 'service'> {
   /** The Sales server's base URL (e.g. `http://127.0.0.1:3000`); `/api/data/v9.2` is added. */
   salesUrl: string;
-  /** `Prefer: odata.maxpagesize` for collection reads (default 5,000). */
+  /** `Prefer: odata.maxpagesize` for collection and change reads (default 5,000). */
   pageSize?: number;
 }
 
@@ -190,6 +190,33 @@ export class SalesClient {
   }
 
   /**
+   * One page of change tracking from `url` (a collection URL, a delta link or a next link): new and
+   * changed rows, deleted ids, and either the next page's link or the delta link to keep.
+   */
+  async readChangePage(
+    url: string,
+    pageSize = this.pageSize,
+  ): Promise<{ rows: SalesRecord[]; deleted: string[]; nextLink?: string; deltaLink?: string }> {
+    const page: {
+      body: { value: SalesRecord[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    } = await this.http.request('GET', url, {
+      headers: { Prefer: `odata.track-changes,odata.maxpagesize=${pageSize}` },
+    });
+    const rows: SalesRecord[] = [];
+    const deleted: string[] = [];
+    for (const row of page.body.value) {
+      const context = row['@odata.context'];
+      if (typeof context === 'string' && context.endsWith('$deletedEntity')) deleted.push(String(row.id));
+      else rows.push(row);
+    }
+    const nextLink = page.body['@odata.nextLink'];
+    const deltaLink = page.body['@odata.deltaLink'];
+    if (!nextLink && !deltaLink)
+      throw new Error(`Sales answered a change read of ${url} without a next or delta link.`);
+    return { rows, deleted, ...(nextLink ? { nextLink } : { deltaLink: deltaLink! }) };
+  }
+
+  /**
    * Change tracking: without a delta link, every record and a first delta link; with one, what changed
    * since (new and changed rows, deleted ids) and the next delta link.
    */
@@ -200,29 +227,13 @@ export class SalesClient {
   ): Promise<SalesChanges> {
     const rows: SalesRecord[] = [];
     const deleted: string[] = [];
-    let next: string | undefined =
-      deltaLink ?? this.http.url(entitySet, { $select: options.select?.join(',') });
+    let next = deltaLink ?? this.http.url(entitySet, { $select: options.select?.join(',') });
     for (;;) {
-      const page: {
-        body: { value: SalesRecord[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-      } = await this.http.request('GET', next, {
-        headers: { Prefer: `odata.track-changes,odata.maxpagesize=${this.pageSize}` },
-      });
-      for (const row of page.body.value) {
-        const context = row['@odata.context'];
-        if (typeof context === 'string' && context.endsWith('$deletedEntity')) {
-          deleted.push(String(row.id));
-        } else {
-          rows.push(row);
-        }
-      }
-      if (page.body['@odata.nextLink']) {
-        next = page.body['@odata.nextLink'];
-        continue;
-      }
-      const link = page.body['@odata.deltaLink'];
-      if (!link) throw new Error(`Sales answered a change read of ${entitySet} without an @odata.deltaLink.`);
-      return { rows, deleted, deltaLink: link };
+      const page = await this.readChangePage(next);
+      rows.push(...page.rows);
+      deleted.push(...page.deleted);
+      if (page.nextLink) next = page.nextLink;
+      else return { rows, deleted, deltaLink: page.deltaLink! };
     }
   }
 }

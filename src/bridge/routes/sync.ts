@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { requireBridgeAdministrator } from '../authorise.js';
 import type { BridgeContext } from '../context.js';
 import {
-  deleteCoupling,
   fullSyncReview,
   retryErrors,
   runMappings,
@@ -13,6 +12,7 @@ import {
   syncLog,
   syncRecordNow,
   syncStatus,
+  uncouple,
 } from '../sync/sync-service.js';
 import type { SyncSettings } from '../sync/run-mapping.js';
 
@@ -164,7 +164,7 @@ export async function registerSyncRoutes(
     async (request) => {
       const actor = await requireBridgeAdministrator(ctx, request);
       const { mapping, erpId, salesId } = request.query;
-      return deleteCoupling(ctx, actor, {
+      return uncouple(ctx, actor, {
         mapping,
         ...(erpId ? { erpId } : {}),
         ...(salesId ? { salesId } : {}),

@@ -4,13 +4,12 @@
  * first); it is coupled only to exactly one uncoupled match, then synchronised. Used by the full-sync
  * review when both sides already hold data, so a first sync couples instead of duplicating.
  */
-import { countsTo, type RunContext } from './run-context.js';
-import { findCoupling } from './sync-bookkeeping.js';
-import { matchInGroup, syncRecord } from './sync-record.js';
-import { SYSTEM } from '../context.js';
-import { couplings } from '../schema.js';
-import { fenced } from './sync-bookkeeping.js';
 import { AppError } from '../../platform/http/app-error.js';
+import { SYSTEM } from '../context.js';
+import { insertCoupling } from '../coupling/couplings.js';
+import { countsTo, type RunContext } from './run-context.js';
+import { fenced, findCoupling } from './sync-bookkeeping.js';
+import { matchInGroup, syncRecord } from './sync-record.js';
 
 export async function matchCoupleAll(run: RunContext): Promise<{ coupled: number; unmatched: number }> {
   const candidates = run.fields.filter(
@@ -48,16 +47,7 @@ export async function matchCoupleAll(run: RunContext): Promise<{ coupled: number
       }
       const salesId = match.id;
       await fenced(run.db, run.lease, (tx) =>
-        tx
-          .insert(couplings)
-          .values({
-            mapping: run.mapping.name,
-            erpId: record.id,
-            salesId,
-            state: 'coupled',
-            createdBy: SYSTEM.id,
-          })
-          .onConflictDoNothing(),
+        insertCoupling(tx, { mapping: run.mapping.name, erpId: record.id, salesId, createdBy: SYSTEM.id }),
       );
       countsTo(run, 'sales').coupled++;
       coupled++;

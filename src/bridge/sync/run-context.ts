@@ -24,7 +24,7 @@ export interface RunContext {
   /** Full runs create counterparts even when the mapping synchronises only coupled records. */
   full: boolean;
   counts: { toSales: SyncCounts; toErp: SyncCounts };
-  /** Writes the bridge made whose only effect would be an echo (must stay 0; counted for tests). */
+  /** Draws the id a new record is created with (recorded before the create; tests may fix it). */
   newId: () => string;
 }
 

@@ -12,7 +12,7 @@ import type { ForegroundGate } from '../../platform/jobs/foreground-gate.js';
 import { canWrite, loadConnection } from '../connection.js';
 import { SYSTEM, type BridgeContext } from '../context.js';
 import { listMappings } from '../mappings/mappings.js';
-import { integrationClients } from '../remote.js';
+import { integrationClients, type ConnectionRow } from '../remote.js';
 import { couplings, syncErrors, syncRuns, syncState } from '../schema.js';
 import { runMapping, type SyncSettings } from './run-mapping.js';
 import type { SyncStateRow } from './sync-bookkeeping.js';
@@ -35,6 +35,7 @@ export interface SchedulerOptions {
 /** Whether a mapping has anything to do, asked as cheaply as the APIs allow. */
 async function hasWork(
   ctx: BridgeContext,
+  connection: ConnectionRow,
   mapping: { name: string; erpEntity: string; salesEntity: string; direction: string },
   state: SyncStateRow,
   safetyPassMs: number,
@@ -58,7 +59,6 @@ async function hasWork(
     .where(and(eq(syncErrors.mapping, mapping.name), eq(syncErrors.skipped, false)))
     .limit(1);
   if (stuck || failed) return 'incremental';
-  const connection = await loadConnection(ctx.db);
   const clients = integrationClients(ctx, connection);
   if (mapping.direction !== 'FromSales') {
     const page = await clients.erp.readChanges(
@@ -95,7 +95,7 @@ export function startSyncScheduler(ctx: BridgeContext, options: SchedulerOptions
       if (state.notBefore && state.notBefore.getTime() > Date.now()) continue;
       if (state.leaseUntil && state.leaseUntil.getTime() > Date.now()) continue;
       try {
-        const kind = await hasWork(ctx, mapping, state, options.safetyPassMs);
+        const kind = await hasWork(ctx, connection, mapping, state, options.safetyPassMs);
         if (!kind) continue;
         await options.gate?.idle();
         await runMapping(ctx, { mapping: mapping.name, kind, actor: SYSTEM }, options.settings);

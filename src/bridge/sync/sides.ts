@@ -125,27 +125,18 @@ export function salesSide(
       }
     },
     async changes(cursor, pageSize) {
-      const url = cursor ?? client.http.url(entitySet, { $select: columns.join(',') });
-      const page: {
-        body: {
-          value: Array<Record<string, unknown>>;
-          '@odata.nextLink'?: string;
-          '@odata.deltaLink'?: string;
-        };
-      } = await client.http.request('GET', url, {
-        headers: { Prefer: `odata.track-changes,odata.maxpagesize=${pageSize}` },
-      });
-      const changes: SideChange[] = page.body.value.map((row) => {
-        const context = row['@odata.context'];
-        if (typeof context === 'string' && context.endsWith('$deletedEntity'))
-          return { id: String(row.id), deleted: true };
-        const record = toRecord(row);
-        return { id: record.id, deleted: false, record };
-      });
-      const next = page.body['@odata.nextLink'] ?? page.body['@odata.deltaLink'];
-      if (!next)
-        throw new Error(`Sales answered a change read of ${entitySet} without a next or delta link.`);
-      return { changes, cursor: next, more: Boolean(page.body['@odata.nextLink']) };
+      const page = await client.readChangePage(
+        cursor ?? client.http.url(entitySet, { $select: columns.join(',') }),
+        pageSize,
+      );
+      const changes: SideChange[] = [
+        ...page.rows.map((row) => {
+          const record = toRecord(row);
+          return { id: record.id, deleted: false, record };
+        }),
+        ...page.deleted.map((id) => ({ id, deleted: true })),
+      ];
+      return { changes, cursor: (page.nextLink ?? page.deltaLink)!, more: Boolean(page.nextLink) };
     },
     async findBy(property, value) {
       const rows = await client.listAll(entitySet, {

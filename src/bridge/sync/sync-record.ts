@@ -8,6 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { RemoteApiError } from '../clients/index.js';
 import { SYSTEM } from '../context.js';
+import { insertCoupling } from '../coupling/couplings.js';
 import { couplings, personEdits } from '../schema.js';
 import { showValue, type CanonicalRecord } from './canonical-values.js';
 import { erpBody, erpValues, salesBody, salesValues } from './field-plan.js';
@@ -296,13 +297,13 @@ async function couple(
 ): Promise<CouplingRow> {
   const erpId = side === 'erp' ? record.id : match.id;
   const salesId = side === 'sales' ? record.id : match.id;
-  return fenced(run.db, run.lease, async (tx) => {
-    const [row] = await tx
-      .insert(couplings)
-      .values({ mapping: run.mapping.name, erpId, salesId, state: 'coupled', createdBy: SYSTEM.id })
-      .returning();
-    return row!;
-  });
+  const row = await fenced(run.db, run.lease, (tx) =>
+    insertCoupling(tx, { mapping: run.mapping.name, erpId, salesId, createdBy: SYSTEM.id }),
+  );
+  // Refused only when a concurrent run coupled one of them first: decide again from the start.
+  if (!row)
+    throw new RemoteApiError('Coupled meanwhile', 412, undefined, undefined, 'POST', 'couplings', 'Tandem');
+  return row;
 }
 
 /**
@@ -530,8 +531,8 @@ async function deletedOnSide(
 async function noteFailure(run: RunContext, t: RecordTrigger, error: RecordSyncError): Promise<void> {
   const coupling = await findCoupling(run.db, run.mapping.name, t.side, t.id);
   const destination = other(t.side);
-  const skipped = await fenced(run.db, run.lease, async (tx) => {
-    const now = await recordFailure(tx, run.lease.runId, {
+  await fenced(run.db, run.lease, async (tx) => {
+    const skipped = await recordFailure(tx, run.lease.runId, {
       mapping: run.mapping.name,
       sourceSide: t.side,
       sourceId: t.id,
@@ -550,13 +551,11 @@ async function noteFailure(run: RunContext, t: RecordTrigger, error: RecordSyncE
           lastResult: 'failure',
           lastError: error.message,
           failureCount: sql`${couplings.failureCount} + 1`,
-          skipped: now,
+          skipped,
         })
-        .where(and(eq(couplings.id, coupling.id)));
-    return now;
+        .where(eq(couplings.id, coupling.id));
   });
   const counts = countsTo(run, destination);
   if (error.kind === 'waiting') counts.skipped++;
   else counts.failed++;
-  void skipped;
 }

@@ -8,6 +8,7 @@ import { AppError } from '../../platform/http/app-error.js';
 import { recordBridgeAudit } from '../audit.js';
 import { loadConnection } from '../connection.js';
 import type { BridgeActor, BridgeContext } from '../context.js';
+import { deleteCoupling as removeCoupling } from '../coupling/couplings.js';
 import { listMappings } from '../mappings/mappings.js';
 import { RemoteApiError } from '../clients/index.js';
 import { integrationClients } from '../remote.js';
@@ -137,16 +138,17 @@ export async function retryErrors(
 }
 
 /** Removes a coupling (the two records stay; they are no longer synchronised with each other). */
-export async function deleteCoupling(
+export async function uncouple(
   ctx: BridgeContext,
   actor: BridgeActor,
   input: { mapping: string; erpId?: string; salesId?: string },
 ): Promise<{ removed: { erpId: string; salesId: string } }> {
   const mapping = await loadMapping(ctx, input.mapping);
-  const where = input.erpId
-    ? and(eq(couplings.mapping, mapping.name), eq(couplings.erpId, input.erpId))
-    : and(eq(couplings.mapping, mapping.name), eq(couplings.salesId, input.salesId!));
-  const [row] = await ctx.db.delete(couplings).where(where).returning();
+  const [row] = await removeCoupling(
+    ctx.db,
+    mapping.name,
+    input.erpId ? { erpId: input.erpId } : { salesId: input.salesId! },
+  );
   if (!row)
     throw new AppError(
       'NotFound',
