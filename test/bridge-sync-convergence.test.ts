@@ -142,7 +142,7 @@ describe('sync convergence', () => {
         expect(last, 'the bridge keeps writing once in step (an echo)').toBe(0);
         await expectCustomersConverged(c);
         const errors = await ok(system, 'GET', '/bridge/sync/errors?mapping=CUSTOMER');
-        expect(errors.value, 'conflicts and failures left').toEqual([]);
+        expect(errors.value, `conflicts and failures left: ${JSON.stringify(errors.value)}`).toEqual([]);
       }),
       { numRuns: ROUNDS, seed: SEED, endOnFailure: true },
     );

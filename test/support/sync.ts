@@ -199,7 +199,7 @@ export async function syncNow(c: ConnectedSystem, body: Record<string, unknown> 
   }>;
 }
 
-/** Runs sync passes until one writes nothing (at most `passes`); returns the writes of the last pass. */
+/** Runs sync passes until one writes and fails nothing (at most `passes`); returns the last pass's writes and failures. */
 export async function quiesce(c: ConnectedSystem, passes = 6): Promise<number> {
   let writes = Number.POSITIVE_INFINITY;
   for (let i = 0; i < passes && writes > 0; i++) {
@@ -215,8 +215,9 @@ export async function quiesce(c: ConnectedSystem, passes = 6): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
+      // A failure counts too: the next pass retries it, so the sides are not settled yet.
       for (const side of [r.toSales!, r.toErp!])
-        writes += side.inserted + side.modified + side.deleted + side.coupled + side.uncoupled;
+        writes += side.inserted + side.modified + side.deleted + side.coupled + side.uncoupled + side.failed;
     }
   }
   return writes;

@@ -129,8 +129,12 @@ export async function syncRecord(run: RunContext, trigger: RecordTrigger): Promi
       await syncOnce(run, attempt);
       return;
     } catch (error) {
-      // Changed between our read and our write (If-Match): read both again and decide again.
-      if (error instanceof RemoteApiError && error.status === 412 && tries < 3) {
+      // Changed (412, If-Match) or deleted (404 on a write) between our read and our write: read
+      // both again and decide again — a deletion then goes by the deletion policy.
+      const raced =
+        error instanceof RemoteApiError &&
+        (error.status === 412 || (error.status === 404 && error.method !== 'GET'));
+      if (raced && tries < 3) {
         attempt = { ...trigger, record: undefined };
         continue;
       }
