@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerConsole } from './console/register-console.js';
 import { createBridge, type BridgeApp } from './bridge/index.js';
+import { startJobQueue, stopJobQueue, type JobQueue } from './platform/jobs/job-queue.js';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
 import { createErp, type ErpApp } from './erp/index.js';
 import { createSales, type SalesApp } from './sales/index.js';
@@ -50,11 +51,18 @@ export async function startTandem(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // Background loops give way to requests (on PGlite all queries share one thread).
   const gate = new ForegroundGate();
+  let jobs: JobQueue | undefined;
   try {
     const directory = await createDirectory({ db: database.db, config, secrets });
     const erp = await createErp({ db: database.db, config, feed: directory.feed, gate });
     const sales = await createSales({ db: database.db, config, feed: directory.feed, gate });
-    const bridge = createBridge({ db: database.db, config, secrets, gate });
+    // pg-boss on the same database; the bridge's sync runs are its jobs.
+    jobs = await startJobQueue({
+      executeSql: database.executeSql,
+      onError: (error) =>
+        process.stderr.write(`Job queue: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
+    const bridge = await createBridge({ db: database.db, config, secrets, jobs, gate });
     const server = await createHttpServer({
       logLevel: config.logLevel,
       log: options.log,
@@ -118,6 +126,7 @@ export async function startTandem(
           ])) {
             if (stopped.status === 'rejected') failures.push(stopped.reason);
           }
+          await stopJobQueue(jobs!).catch((error: unknown) => failures.push(error));
           await database.close();
           if (failures.length > 0) throw failures[0];
         })();
@@ -125,6 +134,7 @@ export async function startTandem(
       },
     };
   } catch (error) {
+    if (jobs) await stopJobQueue(jobs).catch(() => {});
     await database.close();
     throw error;
   }

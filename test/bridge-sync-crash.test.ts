@@ -6,7 +6,7 @@
  * SYNC_CRASH_KILLS sets how many kills (default 6); SYNC_CRASH_SEED the random seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok } from './support/bridge.js';
+import { call, ok } from './support/bridge.js';
 import { ChildTandem } from './support/child-tandem.js';
 import {
   connectSystem,
@@ -88,7 +88,13 @@ describe('sync after SIGKILL', () => {
           }
         }
       })();
-      await new Promise((r) => setTimeout(r, 200 + random() * 1800));
+      // Kill while a run is under way: wait (up to 5 s) until one holds a mapping, then a random moment.
+      for (let i = 0; i < 50; i++) {
+        const status = await call(system, 'GET', '/bridge/sync/status');
+        if (status.status === 200 && status.body.value.some((m: { running: boolean }) => m.running)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, random() * 400));
       await child.kill();
       await edits;
       await child.start();

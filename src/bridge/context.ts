@@ -3,6 +3,7 @@ import type { Database } from '../platform/db/database.js';
 import type { TokenVerifier } from '../platform/http/token-verifier.js';
 import type { SecretBox } from '../platform/security/secret-box.js';
 import type { AdminSessions } from './setup/admin-session.js';
+import type { SyncRuns } from './sync/run-queue.js';
 
 /** What every bridge function works with. */
 export interface BridgeContext {
@@ -16,6 +17,8 @@ export interface BridgeContext {
   adminSessions: AdminSessions;
   /** HTTP for the clients (tests may stub it); defaults to global fetch. */
   fetch?: typeof fetch;
+  /** Runs of mappings, as jobs on the queue (`sync/run-queue.ts`). */
+  runs: SyncRuns;
 }
 
 /** Who did something: a person or application (directory object id and a printable name). */

@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/database.js';
 import { sendProblem } from '../platform/http/problem.js';
 import { createTokenVerifier } from '../platform/http/token-verifier.js';
 import type { ForegroundGate } from '../platform/jobs/foreground-gate.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { SecretBox } from '../platform/security/secret-box.js';
 import type { BridgeContext } from './context.js';
 import { registerConnectionRoutes } from './routes/connection.js';
@@ -12,6 +13,7 @@ import { registerMappingRoutes } from './routes/mappings.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import type { SyncSettings } from './sync/run-mapping.js';
+import { startSyncRuns } from './sync/run-queue.js';
 import { startSyncScheduler, type SyncScheduler } from './sync/scheduler.js';
 import { startAccountMonitor, type AccountMonitor } from './setup/account-monitor.js';
 import { AdminSessions } from './setup/admin-session.js';
@@ -33,14 +35,19 @@ export interface BridgeApp {
  * The bridge's face. It reaches Sales, the ERP and the directory only over HTTP (bridge/clients),
  * and verifies its own callers' tokens against the directory's JWKS like any resource server.
  */
-export function createBridge(deps: {
+export async function createBridge(deps: {
   db: Database;
   config: Config;
   secrets: SecretBox;
+  /** The job queue sync runs go through. */
+  jobs: JobQueue;
   gate?: ForegroundGate;
   fetch?: typeof fetch;
-}): BridgeApp {
+}): Promise<BridgeApp> {
+  const settings: SyncSettings = { leaseSeconds: deps.config.syncLeaseSeconds, pageSize: 500 };
+  const runs = await startSyncRuns(() => context, deps.jobs, settings);
   const context: BridgeContext = {
+    runs,
     db: deps.db,
     config: deps.config,
     secrets: deps.secrets,
@@ -60,11 +67,9 @@ export function createBridge(deps: {
     ...(deps.gate ? { gate: deps.gate } : {}),
     onError: (error) => log(error),
   });
-  const settings: SyncSettings = { leaseSeconds: deps.config.syncLeaseSeconds, pageSize: 500 };
   const scheduler = startSyncScheduler(context, {
     pollMs: deps.config.syncPollMs,
     safetyPassMs: deps.config.syncSafetyMinutes * 60_000,
-    settings,
     ...(deps.gate ? { gate: deps.gate } : {}),
     onError: (error) => log(error),
   });
@@ -75,6 +80,7 @@ export function createBridge(deps: {
     async close() {
       monitor.close();
       await scheduler.close();
+      await runs.close();
     },
     async registerRoutes(app) {
       log = (error) => app.log.error({ err: error }, 'bridge background work (account checks, sync) failed');
@@ -83,7 +89,7 @@ export function createBridge(deps: {
       await registerConnectionRoutes(app, context);
       await registerCouplingRoutes(app, context);
       await registerMappingRoutes(app, context);
-      await registerSyncRoutes(app, context, () => settings);
+      await registerSyncRoutes(app, context);
     },
   };
 }

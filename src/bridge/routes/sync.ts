@@ -14,7 +14,6 @@ import {
   syncStatus,
   uncouple,
 } from '../sync/sync-service.js';
-import type { SyncSettings } from '../sync/run-mapping.js';
 
 const tags = ['bridge sync'];
 const side = z.enum(['erp', 'sales']);
@@ -24,11 +23,7 @@ const top = z.object({
 });
 
 /** The sync: runs, one record now, the run log, the error log with retry, couplings, the full-sync review. */
-export async function registerSyncRoutes(
-  app: FastifyInstance,
-  ctx: BridgeContext,
-  settings: () => SyncSettings,
-): Promise<void> {
+export async function registerSyncRoutes(app: FastifyInstance, ctx: BridgeContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -56,12 +51,10 @@ export async function registerSyncRoutes(
       const actor = await requireBridgeAdministrator(ctx, request);
       const { mapping, full } = request.body;
       return {
-        value: await runMappings(
-          ctx,
-          actor,
-          { ...(mapping ? { mapping } : {}), kind: full ? 'full' : 'incremental' },
-          settings(),
-        ),
+        value: await runMappings(ctx, actor, {
+          ...(mapping ? { mapping } : {}),
+          kind: full ? 'full' : 'incremental',
+        }),
       };
     },
   );
@@ -83,7 +76,7 @@ export async function registerSyncRoutes(
     async (request) => {
       const actor = await requireBridgeAdministrator(ctx, request);
       const { winner, ...rest } = request.body;
-      return syncRecordNow(ctx, actor, { ...rest, ...(winner ? { winner } : {}) }, settings());
+      return syncRecordNow(ctx, actor, { ...rest, ...(winner ? { winner } : {}) });
     },
   );
 
@@ -134,12 +127,11 @@ export async function registerSyncRoutes(
     async (request) => {
       const actor = await requireBridgeAdministrator(ctx, request);
       const { ids, mapping, winner } = request.body;
-      return retryErrors(
-        ctx,
-        actor,
-        { ...(ids ? { ids } : {}), ...(mapping ? { mapping } : {}), ...(winner ? { winner } : {}) },
-        settings(),
-      );
+      return retryErrors(ctx, actor, {
+        ...(ids ? { ids } : {}),
+        ...(mapping ? { mapping } : {}),
+        ...(winner ? { winner } : {}),
+      });
     },
   );
 
@@ -203,7 +195,7 @@ export async function registerSyncRoutes(
     },
     async (request) => {
       const actor = await requireBridgeAdministrator(ctx, request);
-      return startFromReview(ctx, actor, { wait: request.body.wait }, settings());
+      return startFromReview(ctx, actor, { wait: request.body.wait });
     },
   );
 }

@@ -5,7 +5,8 @@
  * or records wait (an interrupted create or write, a failure to retry), or a full run was asked for,
  * or its periodic full safety pass is due. Mappings run in dependency order; only mappings whose
  * first sync was started (the full-sync review, or a run by hand) are polled. Paused while the
- * connection is disabled or suspended; a throttled mapping waits for its Retry-After.
+ * connection is disabled or suspended; a throttled mapping waits for its Retry-After. The runs
+ * themselves are jobs on the queue (`run-queue.ts`); a pass waits for each, so order holds.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ForegroundGate } from '../../platform/jobs/foreground-gate.js';
@@ -14,7 +15,6 @@ import { SYSTEM, type BridgeContext } from '../context.js';
 import { listMappings } from '../mappings/mappings.js';
 import { integrationClients, type ConnectionRow } from '../remote.js';
 import { couplings, syncErrors, syncRuns, syncState } from '../schema.js';
-import { runMapping, type SyncSettings } from './run-mapping.js';
 import type { SyncStateRow } from './sync-bookkeeping.js';
 
 export interface SyncScheduler {
@@ -27,7 +27,6 @@ export interface SyncScheduler {
 export interface SchedulerOptions {
   pollMs: number;
   safetyPassMs: number;
-  settings: SyncSettings;
   gate?: ForegroundGate;
   onError: (error: unknown) => void;
 }
@@ -98,7 +97,8 @@ export function startSyncScheduler(ctx: BridgeContext, options: SchedulerOptions
         const kind = await hasWork(ctx, connection, mapping, state, options.safetyPassMs);
         if (!kind) continue;
         await options.gate?.idle();
-        await runMapping(ctx, { mapping: mapping.name, kind, actor: SYSTEM }, options.settings);
+        // As a job on the queue, keyed by the mapping: queued once however often the feeds wake it.
+        await ctx.runs.run({ mapping: mapping.name, kind, actor: SYSTEM }, { key: mapping.name });
       } catch (error) {
         options.onError(error);
       }

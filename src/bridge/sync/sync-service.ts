@@ -14,15 +14,7 @@ import { RemoteApiError } from '../clients/index.js';
 import { integrationClients } from '../remote.js';
 import { couplings, syncErrors, syncState } from '../schema.js';
 import type { SyncSide } from './reconcile.js';
-import {
-  DEFAULT_SYNC_SETTINGS,
-  loadMapping,
-  runMapping,
-  salesKeyAttribute,
-  type RunKind,
-  type RunResult,
-  type SyncSettings,
-} from './run-mapping.js';
+import { loadMapping, salesKeyAttribute, type RunKind, type RunResult } from './run-mapping.js';
 import { ensureState, listErrors, listRuns, type SyncErrorRow, type SyncRunRow } from './sync-bookkeeping.js';
 
 export type MappingOutcome = RunResult | { mapping: string; status: 'busy'; message: string };
@@ -38,7 +30,6 @@ export async function runMappings(
   ctx: BridgeContext,
   actor: BridgeActor,
   options: { mapping?: string; kind: Extract<RunKind, 'incremental' | 'full'>; audit?: boolean },
-  settings: SyncSettings = DEFAULT_SYNC_SETTINGS,
 ): Promise<MappingOutcome[]> {
   const names = options.mapping
     ? [(await loadMapping(ctx, options.mapping)).name]
@@ -48,7 +39,7 @@ export async function runMappings(
   const out: MappingOutcome[] = [];
   for (const name of names) {
     await ensureState(ctx.db, name);
-    const result = await runMapping(ctx, { mapping: name, kind: options.kind, actor }, settings);
+    const result = await ctx.runs.run({ mapping: name, kind: options.kind, actor });
     out.push(result ?? busy(name));
   }
   return out;
@@ -59,7 +50,6 @@ export async function syncRecordNow(
   ctx: BridgeContext,
   actor: BridgeActor,
   input: { mapping: string; side: SyncSide; id: string; winner?: SyncSide },
-  settings: SyncSettings = DEFAULT_SYNC_SETTINGS,
 ): Promise<MappingOutcome> {
   const mapping = await loadMapping(ctx, input.mapping);
   await recordBridgeAudit(ctx.db, actor, 'sync.record', { ...input });
@@ -76,10 +66,7 @@ export async function syncRecordNow(
     );
   await ensureState(ctx.db, mapping.name);
   const record = { side: input.side, id: input.id, ...(input.winner ? { winner: input.winner } : {}) };
-  return (
-    (await runMapping(ctx, { mapping: mapping.name, kind: 'record', actor, record }, settings)) ??
-    busy(mapping.name)
-  );
+  return (await ctx.runs.run({ mapping: mapping.name, kind: 'record', actor, record })) ?? busy(mapping.name);
 }
 
 /** Retries failed or skipped records (the named ones, or every one of a mapping, or all). */
@@ -87,7 +74,6 @@ export async function retryErrors(
   ctx: BridgeContext,
   actor: BridgeActor,
   input: { ids?: number[]; mapping?: string; winner?: SyncSide },
-  settings: SyncSettings = DEFAULT_SYNC_SETTINGS,
 ): Promise<{ retried: number; results: MappingOutcome[]; errors: ReturnType<typeof errorView>[] }> {
   const where = input.ids
     ? inArray(syncErrors.id, input.ids)
@@ -110,17 +96,12 @@ export async function retryErrors(
   const results: MappingOutcome[] = [];
   for (const row of rows)
     results.push(
-      await syncRecordNow(
-        ctx,
-        actor,
-        {
-          mapping: row.mapping,
-          side: row.sourceSide,
-          id: row.sourceId,
-          ...(input.winner ? { winner: input.winner } : {}),
-        },
-        settings,
-      ),
+      await syncRecordNow(ctx, actor, {
+        mapping: row.mapping,
+        side: row.sourceSide,
+        id: row.sourceId,
+        ...(input.winner ? { winner: input.winner } : {}),
+      }),
     );
   const left =
     rows.length > 0
@@ -233,7 +214,6 @@ export async function startFromReview(
   ctx: BridgeContext,
   actor: BridgeActor,
   options: { wait: boolean },
-  settings: SyncSettings = DEFAULT_SYNC_SETTINGS,
 ): Promise<{
   value: Array<{ mapping: string; recommendation: Recommendation; runs: MappingOutcome[]; queued: boolean }>;
 }> {
@@ -257,15 +237,9 @@ export async function startFromReview(
     }
     const runs: MappingOutcome[] = [];
     if (line.recommendation === 'couple-by-match')
-      runs.push(
-        (await runMapping(ctx, { mapping: line.mapping, kind: 'match', actor }, settings)) ??
-          busy(line.mapping),
-      );
+      runs.push((await ctx.runs.run({ mapping: line.mapping, kind: 'match', actor })) ?? busy(line.mapping));
     if (line.recommendation === 'full-sync' || line.recommendation === 'couple-by-match')
-      runs.push(
-        (await runMapping(ctx, { mapping: line.mapping, kind: 'full', actor }, settings)) ??
-          busy(line.mapping),
-      );
+      runs.push((await ctx.runs.run({ mapping: line.mapping, kind: 'full', actor })) ?? busy(line.mapping));
     out.push({ mapping: line.mapping, recommendation: line.recommendation, runs, queued: false });
   }
   return { value: out };

@@ -16,8 +16,16 @@ export type Transaction = PgTransaction<
 /** Something that runs queries: the database itself or an open transaction. */
 export type Queryable = Database | Transaction;
 
+/** Raw SQL with positional parameters, for a library that brings its own SQL (the job queue). */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
+
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * The same database for raw SQL. A text of several statements (no parameters) answers as
+   * node-postgres does: one result, or an array of results.
+   */
+  executeSql: ExecuteSql;
   kind: 'pglite' | 'postgres';
   /** Where the data lives, for messages: a directory or the database name. */
   location: string;
@@ -83,6 +91,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     }
     return {
       db: db as unknown as Database,
+      executeSql: async (text, values) => {
+        if (values && values.length > 0) return client.query(text, values);
+        const results = await client.exec(text);
+        return (results.length === 1 ? results[0] : results) as { rows: unknown[] };
+      },
       kind: 'pglite',
       location: dataDir,
       async close() {
@@ -133,6 +146,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   }
   return {
     db: db as unknown as Database,
+    executeSql: (text, values) => pool.query(text, values),
     kind: 'postgres',
     location: `PostgreSQL database "${name}"`,
     close: () => pool.end(),
