@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/platform/db/database.js';
+import { startJobQueue, stopJobQueue } from '../../src/platform/jobs/job-queue.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('templateDir', templateDir);
   if (!process.env.TANDEM_TEST_DATABASE_URL) {
     const handle = await openDatabase({ dataDir: templateDir });
+    // The job queue's schema too, as `tandem start` creates it.
+    const jobs = await startJobQueue({ executeSql: handle.executeSql, onError: () => {} });
+    await stopJobQueue(jobs);
     await handle.close();
   }
   return () => fs.rmSync(templateDir, { recursive: true, force: true });

@@ -263,8 +263,12 @@ export async function runMapping(
   } catch (error) {
     if (error instanceof LeaseLostError) throw error;
     const message = runFailureMessage(error);
+    // Throttled or unavailable past the client's own retries: the mapping waits out the server's
+    // Retry-After (30 s when it gave none) before the scheduler runs it again; no record failed.
     const retryAfter =
-      error instanceof RemoteApiError && error.status === 429 ? new Date(Date.now() + 30_000) : null;
+      error instanceof RemoteApiError && (error.status === 429 || error.status === 503)
+        ? new Date(Date.now() + (error.retryAfterMs ?? 30_000))
+        : null;
     const counts = run?.counts ?? { toSales: emptyCounts(), toErp: emptyCounts() };
     await finishRun(ctx.db, lease, { status: 'failed', counts, message, notBefore: retryAfter });
     if (!(error instanceof RemoteApiError) && !(error instanceof AppError)) throw error;
