@@ -3,7 +3,9 @@
  * salesperson coupling (rule A6), no echoes (rule A3), conflicts and deletions by policy, the run and
  * error logs, retry and skip.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCompanyWrite } from '../src/erp/write-lock.js';
 import { call, ok } from './support/bridge.js';
 import { connectSystem, erpApi, salesApi, syncNow, type ConnectedSystem } from './support/sync.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
@@ -334,6 +336,36 @@ describe('sync', () => {
     expect(kept.find((r) => r.mapping === 'CUSTOMER')!.toErp.failed).toBe(1);
     expect((await erp.get('customers', e.customer.id)).status).toBe(200);
     await ok(system, 'POST', '/bridge/mappings/CUSTOMER/reset');
+  });
+
+  it('a full run finds a deletion whose tombstone never reached the bridge (set difference)', async () => {
+    const erp = erpApi(c);
+    const sales = salesApi(c);
+    const customer = await erp.create('customers', { displayName: 'Vanished Ltd' });
+    await syncNow(c);
+    const [account] = await sales.list('accounts', "name eq 'Vanished Ltd'", 'accountid');
+    await erp.remove('customers', customer.id as string);
+    // As after a restore from backup: the deletion left no trace in the ERP's change feed.
+    await withCompanyWrite(system.running.database.db, c.companyId, (tx) =>
+      tx.execute(sql`delete from erp.tombstones where record_id = ${customer.id as string}`),
+    );
+    const coupledTo = async () =>
+      (
+        (await system.running.database.db.execute(
+          sql`select sales_id from bridge.couplings where erp_id = ${customer.id as string}`,
+        )) as unknown as { rows: unknown[] }
+      ).rows.length;
+    await syncNow(c, { mapping: 'CUSTOMER' });
+    expect(await coupledTo()).toBe(1); // an incremental run cannot know
+    const full = await syncNow(c, { mapping: 'CUSTOMER', full: true });
+    // The default policy (RemoveCoupling): the account stays, uncoupled, and is neither deleted nor
+    // given a new customer.
+    expect(full[0]!.toSales.uncoupled).toBeGreaterThanOrEqual(1);
+    expect(full[0]!.toSales.deleted).toBe(0);
+    expect(await coupledTo()).toBe(0);
+    expect((await sales.get('accounts', account!.accountid as string)).status).toBe(200);
+    expect(await sales.list('accounts', "name eq 'Vanished Ltd'", 'accountid')).toHaveLength(1);
+    expect(await erp.list('customers', "displayName eq 'Vanished Ltd'")).toHaveLength(0);
   });
 
   it('refuses bad mapping edits with the property and the reason, changing nothing', async () => {

@@ -173,9 +173,12 @@ async function readSide(
         ? String(state!.erpWatermark)
         : null
       : state!.salesCursor;
+  // A full read from the start lists every live record: what it did not list is gone.
+  const seen = fromStart ? new Set<string>() : undefined;
   for (;;) {
     const page = await run.sides[side].changes(cursor, settings.pageSize);
     for (const change of page.changes) {
+      if (!change.deleted) seen?.add(change.id);
       const trigger: RecordTrigger = change.deleted
         ? { side, id: change.id, deleted: true }
         : { side, id: change.id, record: change.record! };
@@ -191,8 +194,24 @@ async function readSide(
     );
     await renewLease(run.db, run.lease, settings.leaseSeconds);
     await saveProgress(run.db, run.lease, run.counts);
-    if (!page.more) return;
+    if (!page.more) break;
   }
+  if (seen) await syncUnlisted(run, side, seen);
+}
+
+/**
+ * Deletions by set difference, on a full run: a coupled record the full read did not list was
+ * deleted without a tombstone reaching the bridge (a restore from backup, a feed reset). Each is read
+ * by id first — only one that is really gone follows the deletion policy; one that exists is
+ * synchronised as any other.
+ */
+async function syncUnlisted(run: RunContext, side: SyncSide, seen: Set<string>): Promise<void> {
+  const idColumn = side === 'erp' ? couplings.erpId : couplings.salesId;
+  const coupled = await run.db
+    .select({ id: idColumn })
+    .from(couplings)
+    .where(and(eq(couplings.mapping, run.mapping.name), eq(couplings.state, 'coupled')));
+  for (const { id } of coupled) if (!seen.has(id)) await syncRecord(run, { side, id });
 }
 
 /**
