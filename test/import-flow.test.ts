@@ -148,6 +148,29 @@ describe('bulk user import over HTTP', () => {
     );
   });
 
+  it('imports the article’s 15-column template and a translated one, saying which it read', async () => {
+    // The article's template (Microsoft's 2020 page): no "Alternate email address" column.
+    const header2020 = M365_HEADER.filter((h) => h !== 'Alternate email address').join(',');
+    const old = await upload(
+      `${header2020}\r\nold@contoso.com,Olga,Old,Olga Old,,,,,,,1 Main St,Oslo,,0150,Norway\r\n`,
+    );
+    expect(old.status).toBe(201);
+    expect(old.body).toMatchObject({ format: 'm365-2020', problemCount: 0, willCreate: 1 });
+    expect((old.body as unknown as { template: string }).template).toContain('2020');
+    expect((await apply(old.body.id, {})).body).toMatchObject({ created: 1, failed: 0 });
+    const olga = await fetch(`${system.url}/directory/users/old@contoso.com`, { headers: auth });
+    expect(await olga.json()).toMatchObject({ address: '1 Main St', city: 'Oslo', country: 'Norway' });
+
+    // Labels in another language, in the template's order (French).
+    const french =
+      "Nom d'utilisateur,Prénom,Nom,Nom d'affichage,Titre,Service,Numéro de bureau,Téléphone de bureau," +
+      'Téléphone mobile,Télécopie,Adresse e-mail secondaire,Adresse,Ville,État ou province,Code postal,Pays ou région';
+    const translated = await upload(`${french}\r\n${row('francois@contoso.com', 'François')}\r\n`);
+    expect(translated.status).toBe(201);
+    expect(translated.body).toMatchObject({ format: 'm365-translated', problemCount: 0, willCreate: 1 });
+    expect((translated.body as unknown as { template: string }).template).toContain('another language');
+  });
+
   it('applies an import staged by an earlier version, without staged password hashes', async () => {
     const { sql } = await import('drizzle-orm');
     const db = system.running.database.db;

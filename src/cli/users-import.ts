@@ -25,6 +25,7 @@ interface Summary {
   id: string;
   state: string;
   format: string;
+  template: string;
   rowCount: number;
   validRowCount: number;
   problemCount: number;
@@ -108,7 +109,7 @@ export async function runUsersImport(
     }
     report.verify = summary;
     say(
-      `Verified ${summary.rowCount} row(s) of ${file} (${summary.format === 'entra' ? 'Microsoft Entra' : 'Microsoft 365'} format): ` +
+      `Verified ${summary.rowCount} row(s) of ${file} (read as the ${summary.template}): ` +
         `${summary.willCreate} to create, ${summary.willUpdate} to update, ${summary.problemCount} problem(s).`,
     );
 

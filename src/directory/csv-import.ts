@@ -13,7 +13,7 @@ import { AppError } from '../platform/http/app-error.js';
 import { copyDocumentIn } from '../platform/db/bulk-copy.js';
 import { queryRows, type Database } from '../platform/db/database.js';
 import type { Actor, DirectoryContext } from './context.js';
-import { type ImportFormat, type ImportSource } from './csv-reader.js';
+import { describeFormat, type ImportFormat, type ImportSource } from './csv-reader.js';
 import { newPasswordSeed } from './import-passwords.js';
 import { INLINE_PROBLEMS, STAGED_COLUMNS, type StagingEvent } from './import-staging.js';
 import { stageOnWorker } from './import-staging-thread.js';
@@ -42,6 +42,8 @@ export interface ImportSummary {
   id: string;
   state: ImportState;
   format: ImportFormat;
+  /** Which template the file was read as, in plain words. */
+  template: string;
   fileName: string | null;
   dryRun: boolean;
   createdAt: string;
@@ -241,6 +243,7 @@ export async function getImport(db: Database, importId: string): Promise<ImportS
     id: row.id,
     state: row.state,
     format: row.format as ImportFormat,
+    template: describeFormat(row.format as ImportFormat),
     fileName: row.fileName,
     dryRun: meta.dryRun === true,
     createdAt: row.createdAt.toISOString(),

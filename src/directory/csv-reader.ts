@@ -7,7 +7,28 @@
 import { AppError, type FieldProblem } from '../platform/http/app-error.js';
 import { M365_HEADER, PROFILE_FIELDS, type ProfileFieldKey } from './user-fields.js';
 
-export type ImportFormat = 'm365' | 'entra';
+/**
+ * Which template a file was read as. The Microsoft 365 template has had two eras — 16 columns (today's)
+ * and 15 (Microsoft's 2020 page, no "Alternate email address") — and its labels may be in any language
+ * as long as the order stays the same (Microsoft's words); such a file is read by position.
+ */
+export type ImportFormat = 'm365' | 'm365-2020' | 'm365-translated' | 'm365-2020-translated' | 'entra';
+
+/** The template, in plain words, for verify's answer. */
+export function describeFormat(format: ImportFormat): string {
+  switch (format) {
+    case 'm365':
+      return 'Microsoft 365 template (16 columns)';
+    case 'm365-2020':
+      return 'Microsoft 365 template of 2020 (15 columns, no Alternate email address)';
+    case 'm365-translated':
+      return 'Microsoft 365 template with headings in another language, read by position (16 columns)';
+    case 'm365-2020-translated':
+      return 'Microsoft 365 template of 2020 with headings in another language, read by position (15 columns, no Alternate email address)';
+    case 'entra':
+      return 'Microsoft Entra bulk-create template';
+  }
+}
 
 /** The uploaded bytes: a request stream in the server, an array of chunks in tests. */
 export type ImportSource =
@@ -311,14 +332,45 @@ function show(value: string | undefined): string {
   return `"${clipped}"`;
 }
 
-/** Checks the M365 header: the 16 headings exactly, in order; otherwise lists expected vs got. */
+/** The 2020 template: today's without "Alternate email address". */
+const M365_2020_HEADER = M365_HEADER.filter((h) => h !== 'Alternate email address');
+
+function layoutOf(format: ImportFormat, headings: readonly string[]): ImportLayout {
+  return {
+    format,
+    width: headings.length,
+    columns: headings.map((heading, index) => ({ index, heading, key: PROFILE_KEY_BY_HEADING[heading]! })),
+  };
+}
+
+/**
+ * Checks the M365 header and tells which era it is: the 16 headings (or the 2020 template's 15)
+ * exactly, in order; or 16 or 15 headings of which at most half are English headings, each in its
+ * own place — a template translated into another language, read by position. Anything else (a
+ * misspelt or reordered English header, another width) is refused with expected vs got per column.
+ */
 export function m365Layout(header: CsvRecord): ImportLayout {
-  const cells = header.cells;
+  const cells = header.cells.map(normaliseHeading);
+  for (const [headings, format] of [
+    [M365_HEADER, 'm365'],
+    [M365_2020_HEADER, 'm365-2020'],
+  ] as const) {
+    if (cells.length !== headings.length) continue;
+    const english = headings.map((h) => h.toLowerCase());
+    if (cells.every((cell, i) => cell === english[i])) return layoutOf(format, headings);
+    // Translated: English headings only where the template has them (a word the languages share).
+    const inPlace = cells.filter((cell, i) => cell === english[i]).length;
+    const misplaced = cells.some((cell, i) => cell !== english[i] && english.includes(cell));
+    if (!misplaced && inPlace * 2 <= cells.length && cells.every((cell) => cell.length > 0))
+      return layoutOf(format === 'm365' ? 'm365-translated' : 'm365-2020-translated', headings);
+  }
+  // The closer era for the refusal's differences: 15 cells are compared with the 2020 template.
+  const expectedHeader = header.cells.length === M365_2020_HEADER.length ? M365_2020_HEADER : M365_HEADER;
   const problems: FieldProblem[] = [];
-  const width = Math.max(cells.length, M365_HEADER.length);
+  const width = Math.max(header.cells.length, expectedHeader.length);
   for (let i = 0; i < width; i++) {
-    const expected = M365_HEADER[i];
-    const got = cells[i];
+    const expected = expectedHeader[i];
+    const got = header.cells[i];
     if (expected !== undefined && got !== undefined && normaliseHeading(got) === expected.toLowerCase())
       continue;
     problems.push({
@@ -327,28 +379,18 @@ export function m365Layout(header: CsvRecord): ImportLayout {
       ...(got !== undefined ? { value: got.slice(0, 200) } : {}),
       message:
         expected === undefined
-          ? `unexpected extra column ${show(got)}; the template has 16 columns`
+          ? `unexpected extra column ${show(got)}; the template has ${expectedHeader.length} columns`
           : `expected "${expected}", got ${show(got)}`,
     });
   }
-  if (problems.length > 0) {
-    throw new AppError(
-      'InvalidCsv',
-      `The header row does not match the Microsoft 365 template. It must be exactly these 16 headings in this order: ` +
-        `${M365_HEADER.join(',')}. Differences: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}. ` +
-        `Download the template (GET /directory/imports/template.csv or \`tandem users template\`) and copy your data into it.`,
-      { problems },
-    );
-  }
-  return {
-    format: 'm365',
-    width: M365_HEADER.length,
-    columns: M365_HEADER.map((heading, index) => ({
-      index,
-      heading,
-      key: PROFILE_KEY_BY_HEADING[heading]!,
-    })),
-  };
+  throw new AppError(
+    'InvalidCsv',
+    `The header row does not match the Microsoft 365 template. It must be exactly these 16 headings in this order: ` +
+      `${M365_HEADER.join(',')} (or the 2020 template's 15, without Alternate email address; the headings may be in another language if the order stays the same). ` +
+      `Differences: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}. ` +
+      `Download the template (GET /directory/imports/template.csv or \`tandem users template\`) and copy your data into it.`,
+    { problems },
+  );
 }
 
 /** Maps an Entra bulk-create header by the `[graphProperty]` in each heading; unknown columns are ignored. */

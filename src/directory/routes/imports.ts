@@ -31,7 +31,9 @@ const counts = z.object({
 const importSummary = z.object({
   id: z.string().uuid(),
   state: z.string(),
-  format: z.enum(['m365', 'entra']),
+  format: z.enum(['m365', 'm365-2020', 'm365-translated', 'm365-2020-translated', 'entra']),
+  /** Which template the file was read as, in plain words. */
+  template: z.string(),
   fileName: z.string().nullable(),
   dryRun: z.boolean(),
   createdAt: z.string(),

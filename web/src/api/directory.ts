@@ -167,7 +167,9 @@ export interface ImportProblem {
 export interface ImportSummary {
   id: string;
   state: string;
-  format: 'm365' | 'entra';
+  format: 'm365' | 'm365-2020' | 'm365-translated' | 'm365-2020-translated' | 'entra';
+  /** Which template the file was read as, in plain words. */
+  template: string;
   fileName?: string | null;
   rowCount: number;
   validRowCount: number;

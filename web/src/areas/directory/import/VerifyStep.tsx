@@ -66,6 +66,7 @@ export function VerifyStep({
       <Text as="h2" size={500} weight="semibold">
         Verify {summary.fileName ?? 'the file'}
       </Text>
+      <Text>Read as the {summary.template}.</Text>
       <div className={styles.counts}>
         <Count label="rows" value={summary.rowCount} />
         <Count label="new users" value={summary.willCreate} />
