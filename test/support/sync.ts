@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/database.js';
 import { expect } from 'vitest';
 import { getToken } from './auth.js';
 import { giveRoles, ok, provisionAll, runFullSetup } from './bridge.js';
@@ -244,7 +246,20 @@ export async function expectCustomersConverged(c: ConnectedSystem): Promise<{ cu
   const duplicates = [...byNumber].filter(([, list]) => list.length > 1).map(([n]) => n);
   expect(duplicates, 'accounts sharing a number (duplicated records)').toEqual([]);
   expect(byNumber.has('(none)'), 'an account without a number (never reached the ERP)').toBe(false);
-  expect(accounts.length, 'accounts vs customers').toBe(customers.length);
+  if (accounts.length !== customers.length) {
+    // Say which records are unpaired and what the bridge holds for them, to find the cause.
+    const numbers = new Set(customers.map((x) => String(x.number)));
+    const lonelyCustomers = customers.filter((x) => !byNumber.has(String(x.number)));
+    const lonelyAccounts = accounts.filter((a) => !numbers.has(String(a.accountnumber)));
+    const couplingRows = await queryRows(
+      c.system.running.database.db,
+      sql`select erp_id, sales_id, state, pending_side, erp_version, sales_version from bridge.couplings where mapping = 'CUSTOMER'`,
+    );
+    const runs = await ok(c.system, 'GET', '/bridge/sync/runs?mapping=CUSTOMER&top=30');
+    expect.fail(
+      `accounts vs customers: ${accounts.length} accounts, ${customers.length} customers. Customers without an account: ${JSON.stringify(lonelyCustomers)}. Accounts without a customer: ${JSON.stringify(lonelyAccounts)}. Couplings: ${JSON.stringify(couplingRows)}. Runs: ${JSON.stringify(runs.value.map((r: { kind: string; status: string; toSales: unknown; toErp: unknown; message: unknown }) => [r.kind, r.status, r.toSales, r.toErp, r.message]))}`,
+    );
+  }
   const sellerOf = new Map(c.sellers.map((s) => [s.code, s.systemUserId]));
   for (const customer of customers) {
     const [account] = byNumber.get(String(customer.number)) ?? [];
