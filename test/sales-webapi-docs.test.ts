@@ -187,6 +187,32 @@ describe('Update and delete table rows using the Web API', () => {
     });
   });
 
+  it('concurrent updates that name no version all succeed (last writer wins); a stale version gets 412', async () => {
+    const id = await createAccount({ name: 'Contended' });
+    // Without If-Match, and with If-Match: *, Dataverse never answers 412: nothing was pinned.
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        webApi(
+          system,
+          token,
+          i % 3 === 2 ? 'PUT' : 'PATCH',
+          `accounts(${id})${i % 3 === 2 ? '/telephone1' : ''}`,
+          {
+            ...(i % 3 === 1 ? { headers: { 'If-Match': '*' } } : {}),
+            body: i % 3 === 2 ? { value: `555-${i}` } : { telephone1: `555-${i}` },
+          },
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 204));
+    const stale = await webApi(system, token, 'PATCH', `accounts(${id})`, {
+      headers: { 'If-Match': 'W/"1"' },
+      body: { telephone1: 'late' },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error.code).toBe('0x80060882');
+  });
+
   it('update with data returned: 200 with the representation', async () => {
     const id = await createAccount({ name: 'Before' });
     const response = await webApi(system, token, 'PATCH', `accounts(${id})?$select=name,creditlimit`, {

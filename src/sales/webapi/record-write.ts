@@ -2,7 +2,13 @@ import { and, eq, getTableColumns, type Column, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { DATAVERSE_CODES, DataverseError, invalidArgument } from './dataverse-error.js';
 import type { ExecutionScope, WebApiRequest, WebApiResponse } from './execution.js';
-import { etagMatches, formatEtag, parseEtagCondition, parsePreferences } from './prefer.js';
+import {
+  etagMatches,
+  formatEtag,
+  parseEtagCondition,
+  parsePreferences,
+  type EtagCondition,
+} from './prefer.js';
 import { assertAccess, findRecordHead, notFound, type RecordHead } from './record-access.js';
 import { applyBinds, checkBody, derivedValues, type CheckedBody } from './record-body.js';
 import type { ResolvedKey } from './record-key.js';
@@ -250,21 +256,44 @@ export async function upsertRecord(
   const ifMatch = parseEtagCondition(request.headers['if-match']);
   const ifNoneMatch = parseEtagCondition(request.headers['if-none-match']);
   const body = parseJson(request.body);
-  const head = await findRecordHead(scope, entity, key);
-  if (!head) {
-    if (ifMatch) throw notFound(entity, key);
-    const checked = await checkBody(scope, entity, body, 'create');
-    const { id, version } = await insertRecord(scope, entity, checked, {
-      ...(key.id ? { id: key.id } : {}),
-      ...(key.alternate ? { alternate: key.alternate } : {}),
-    });
-    return writeResponse(scope, entity, request, id, version, true);
+  return unlessVersionPinned(ifMatch, async () => {
+    const head = await findRecordHead(scope, entity, key);
+    if (!head) {
+      if (ifMatch) throw notFound(entity, key);
+      const checked = await checkBody(scope, entity, body, 'create');
+      const { id, version } = await insertRecord(scope, entity, checked, {
+        ...(key.id ? { id: key.id } : {}),
+        ...(key.alternate ? { alternate: key.alternate } : {}),
+      });
+      return writeResponse(scope, entity, request, id, version, true);
+    }
+    if (ifNoneMatch?.kind === 'any') throw alreadyExists();
+    if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
+    const checked = await checkBody(scope, entity, body, 'update');
+    const version = await updateExisting(scope, entity, head, checked);
+    return writeResponse(scope, entity, request, head.id, version, false);
+  });
+}
+
+/**
+ * A write that names no version (no If-Match, or `*`) is last-writer-wins, as in Dataverse. The
+ * record's head is read, checked and written under `version = head.version`, so a write that lands in
+ * between is noticed; then the write is simply done again on the fresh head (its privileges checked
+ * again) instead of a 412 the client never asked for. A write that names a version gets the 412.
+ */
+async function unlessVersionPinned<T>(ifMatch: EtagCondition, write: () => Promise<T>): Promise<T> {
+  const pinned = ifMatch !== undefined && ifMatch.kind !== 'any';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const raced =
+        error instanceof DataverseError && error.dataverseCode === DATAVERSE_CODES.concurrencyVersionMismatch;
+      // Every lost race is another writer's success, so this ends; the jitter spreads a crowd out.
+      if (pinned || !raced || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));
+    }
   }
-  if (ifNoneMatch?.kind === 'any') throw alreadyExists();
-  if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
-  const checked = await checkBody(scope, entity, body, 'update');
-  const version = await updateExisting(scope, entity, head, checked);
-  return writeResponse(scope, entity, request, head.id, version, false);
 }
 
 /** DELETE on a key (If-Match honoured). */
@@ -274,20 +303,22 @@ export async function deleteRecord(
   key: ResolvedKey,
   request: WebApiRequest,
 ): Promise<WebApiResponse> {
-  const head = await findRecordHead(scope, entity, key);
-  if (!head) throw notFound(entity, key);
   const ifMatch = parseEtagCondition(request.headers['if-match']);
-  if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
-  await assertAccess(scope, entity, 'Delete', head);
-  try {
-    const rows = await scope.ctx.db
-      .delete(entity.table)
-      .where(and(eq(entity.keyColumn, head.id), eq(entity.versionColumn, head.version)))
-      .returning({ id: entity.keyColumn });
-    if (rows.length === 0) throw concurrencyFailure();
-  } catch (error) {
-    throw databaseError(error, entity);
-  }
+  await unlessVersionPinned(ifMatch, async () => {
+    const head = await findRecordHead(scope, entity, key);
+    if (!head) throw notFound(entity, key);
+    if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
+    await assertAccess(scope, entity, 'Delete', head);
+    try {
+      const rows = await scope.ctx.db
+        .delete(entity.table)
+        .where(and(eq(entity.keyColumn, head.id), eq(entity.versionColumn, head.version)))
+        .returning({ id: entity.keyColumn });
+      if (rows.length === 0) throw concurrencyFailure();
+    } catch (error) {
+      throw databaseError(error, entity);
+    }
+  });
   return { status: 204, headers: { 'odata-version': '4.0' } };
 }
 
@@ -306,14 +337,16 @@ export async function writeProperty(
       throw invalidArgument(`Send the new value as {"value": …} to set ${property}.`);
     value = (body as { value: unknown }).value;
   }
-  const head = await findRecordHead(scope, entity, key);
-  if (!head) throw notFound(entity, key);
   const ifMatch = parseEtagCondition(request.headers['if-match']);
-  if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
-  const checked = await checkBody(scope, entity, { [property]: value }, 'update');
-  if (checked.values.size === 0)
-    throw invalidArgument(`The property '${property}' of ${entity.logicalName} cannot be set.`);
-  await updateExisting(scope, entity, head, checked);
+  await unlessVersionPinned(ifMatch, async () => {
+    const head = await findRecordHead(scope, entity, key);
+    if (!head) throw notFound(entity, key);
+    if (ifMatch && !etagMatches(ifMatch, head.version)) throw concurrencyFailure();
+    const checked = await checkBody(scope, entity, { [property]: value }, 'update');
+    if (checked.values.size === 0)
+      throw invalidArgument(`The property '${property}' of ${entity.logicalName} cannot be set.`);
+    await updateExisting(scope, entity, head, checked);
+  });
   return { status: 204, headers: { 'odata-version': '4.0' } };
 }
 
