@@ -210,7 +210,7 @@ describe('Update and delete table rows using the Web API', () => {
       body: { telephone1: 'late' },
     });
     expect(stale.status).toBe(412);
-    expect(stale.body.error.code).toBe('0x80060882');
+    expect((stale.body as { error: { code: string } }).error.code).toBe('0x80060882');
   });
 
   it('update with data returned: 200 with the representation', async () => {

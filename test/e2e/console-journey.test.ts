@@ -142,10 +142,17 @@ describe.skipIf(!chromiumAvailable()).each(SCREENS)(
       expect(counts).toMatch(/5\s+licensed/);
       await shot('05-import-result');
 
+      // A download that breaks is offered again (the server keeps the file until one completes).
+      await page.route('**/results.csv', (route) => route.abort('connectionreset'));
+      consoleErrors.allow(/ERR_CONNECTION_RESET \(http[^)]*\/results\.csv\)/);
+      await page.getByRole('button', { name: 'Download the results (CSV)' }).click();
+      await page.getByText('The results file was not saved').waitFor();
+      await page.unroute('**/results.csv');
       const [results] = await Promise.all([
         page.waitForEvent('download'),
-        page.getByRole('link', { name: /Download the results/ }).click(),
+        page.getByRole('button', { name: 'Download the results again (CSV)' }).click(),
       ]);
+      await page.getByText('The results file was downloaded.').waitFor();
       resultsCsv = fs.readFileSync((await results.path())!, 'utf8');
       expect(resultsCsv).toContain('chris@contoso.com');
     });

@@ -201,6 +201,33 @@ export const templateUrl = (sample: boolean) =>
 export const problemLogUrl = (id: string) => `/directory/imports/${encodeURIComponent(id)}/problems.csv`;
 
 /**
+ * Fetches the one-time results file whole, so the console knows whether it arrived: the server keeps
+ * it until one download is sent whole (a broken one may be started again for 15 minutes). A transfer
+ * cut part-way is an error with status 0 the page offers to retry.
+ */
+export async function fetchImportResults(resultsUrl: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(relativeLink(resultsUrl), {
+      credentials: 'same-origin',
+      headers: { accept: 'text/csv', ...CONSOLE_HEADER },
+    });
+  } catch {
+    throw unreachable();
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  try {
+    return await response.blob();
+  } catch {
+    throw new ApiError(
+      'The download stopped before the whole results file arrived. It can be downloaded again for 15 minutes, until one download completes.',
+      0,
+      'DownloadInterrupted',
+    );
+  }
+}
+
+/**
  * Uploads a CSV and waits for its verification. XMLHttpRequest rather than fetch because only it
  * reports upload progress, which a 100,000-row file needs; the server verifies while it streams.
  */
