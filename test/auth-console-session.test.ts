@@ -121,3 +121,40 @@ describe('console token exchange', () => {
     expect(refused.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+/** Issue 12, item 17: a console session past its lifetime is refused everywhere the cookie works. */
+describe('an expired console session', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ TANDEM_SESSION_TTL: '2' });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('is signed out: no user, no token exchange, no directory call', async () => {
+    const signIn = await fetch(`${system.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userName: system.admin.upn, password: system.admin.password }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('tandem_session='))!
+      .split(';')[0]!;
+    const consoleHeaders = { cookie, 'x-tandem-console': '1', origin: system.url };
+    expect((await fetch(`${system.url}/directory/users?top=1`, { headers: consoleHeaders })).status).toBe(
+      200,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const session = await fetch(`${system.url}/auth/session`, { headers: { cookie } });
+    expect(await session.json()).toEqual({ user: null });
+    expect(
+      (await fetch(`${system.url}/auth/token`, { method: 'POST', headers: consoleHeaders })).status,
+    ).toBe(401);
+    expect((await fetch(`${system.url}/directory/users?top=1`, { headers: consoleHeaders })).status).toBe(
+      401,
+    );
+  });
+});

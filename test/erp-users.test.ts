@@ -94,6 +94,10 @@ describe('ERP users from the directory', () => {
     await eventually(async () =>
       expect((await erpUser(person.id)).disabledReason).toMatch(/sign-in is blocked/),
     );
+    // A token issued before the block is refused, with Business Central's code for a disabled user.
+    const blocked = await call<BcError>('GET', `${base}/customers`, { as });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error.code).toBe('Authorization_UserDisabled');
     await directory('DELETE', `/directory/users/${person.id}`);
     await eventually(async () => expect((await erpUser(person.id)).disabledReason).toMatch(/deleted/));
   });

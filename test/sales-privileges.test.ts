@@ -21,6 +21,7 @@ import {
 } from '../src/sales/security/privileges.js';
 import { BUILT_IN_ROLES, type PrivilegeGrant } from '../src/sales/security/role-definitions.js';
 import { adminCaller, licensedCaller } from './support/sales-users.js';
+import { adminToken, webApi } from './support/sales-webapi.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 /** The depth a definition grants for table × right (roles add up: the deepest grant wins). */
@@ -215,7 +216,15 @@ describe('Sales privileges: depth, predicates and record checks across business 
       owner: product.ownerid,
       owningBusinessUnit: product.owningbusinessunit,
     });
-    await expect(ctx().db.select().from(product).where(predicate)).resolves.toBeDefined();
+    // Organisation-owned: the read predicate lets the salesperson see every product there is.
+    const created = await webApi(system, await adminToken(system), 'POST', 'products', {
+      body: { name: 'Everyone sees me', productnumber: 'ORG-1' },
+    });
+    expect(created.status, created.text).toBe(204);
+    const visible = await ctx().db.select({ id: product.productid }).from(product).where(predicate);
+    const all = await ctx().db.select({ id: product.productid }).from(product);
+    expect(all.length).toBeGreaterThan(0);
+    expect(visible.map((p) => p.id).sort()).toEqual(all.map((p) => p.id).sort());
     await expect(assertRecordAccess(ctx(), admin, 'product', 'Write', org)).resolves.toBeUndefined();
   });
 
