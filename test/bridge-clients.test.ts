@@ -12,6 +12,7 @@ import {
   createTokenSource,
   type TokenSource,
 } from '../src/bridge/clients/index.js';
+import { erpSide, salesSide } from '../src/bridge/sync/sides.js';
 import { eventually } from './support/erp.js';
 import { createDirectoryUser } from './support/sales-users.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
@@ -304,5 +305,28 @@ describe('ERP client', () => {
     const refused = await caught(seller.create(companyId, 'customers', { displayName: 'Nope' }));
     expect(refused.status).toBe(403);
     expect(refused.code).toBe('Authorization_InsufficientPermissions');
+  });
+});
+
+describe('the sync sides (src/bridge/sync/sides.ts)', () => {
+  it('delete only the version they read: an edit made after the read is not deleted unseen (412)', async () => {
+    const companyId = (await erp.listCompanies())[0]!.id;
+    const sides = [salesSide(sales, 'accounts', 'accountid', ['name']), erpSide(erp, companyId, 'customers')];
+    for (const side of sides) {
+      const made = await side.create(crypto.randomUUID(), {
+        [side.side === 'sales' ? 'name' : 'displayName']: 'Read Ltd',
+      });
+      const read = (await side.get(made.id))!;
+      // A person edits the record between the bridge's read and its delete.
+      await side.update(read, { [side.side === 'sales' ? 'telephone1' : 'phoneNumber']: '555-0142' });
+      const refused = await caught(side.delete(read));
+      expect(refused.status, side.side).toBe(412);
+      expect(await side.get(made.id), side.side).not.toBeNull();
+      // The version as it is now deletes; deleting what is already gone is done, not an error.
+      const fresh = (await side.get(made.id))!;
+      await side.delete(fresh);
+      expect(await side.get(made.id), side.side).toBeNull();
+      await side.delete(fresh);
+    }
   });
 });

@@ -44,6 +44,7 @@ export interface RecordSide {
   create(id: string, body: Record<string, unknown>): Promise<SideRecord>;
   /** Updates with If-Match: a 412 (changed since read) is a RemoteApiError with status 412. */
   update(record: SideRecord, body: Record<string, unknown>): Promise<SideRecord>;
+  /** Deletes with If-Match (the version read): a 412 is a RemoteApiError with status 412; gone is done. */
   delete(record: SideRecord): Promise<void>;
   /** Changes after a cursor (null: from the beginning: every record, no deletions). */
   changes(cursor: string | null, pageSize: number): Promise<ChangePage>;
@@ -118,8 +119,10 @@ export function salesSide(
       return toRecord(updated);
     },
     async delete(record) {
+      // Only the version the decision was made on: an edit landing after our read answers 412, and
+      // the record is read and decided again (syncRecord) instead of the edit being deleted unseen.
       try {
-        await client.delete(entitySet, record.id);
+        await client.delete(entitySet, record.id, { ifMatch: record.etag });
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -185,7 +188,7 @@ export function erpSide(client: ErpClient, companyId: string, entitySet: string)
     },
     async delete(record) {
       try {
-        await client.delete(companyId, entitySet, record.id, '*');
+        await client.delete(companyId, entitySet, record.id, record.etag);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
