@@ -66,8 +66,12 @@ export async function startSyncRuns(
     if ('output' in outcome) waiter.resolve(outcome.output);
     else waiter.reject(outcome.error);
   };
+  // Jobs a worker of this process is running now: their callers here are answered by settle(), so
+  // reading the queue for them would be repeated reads with no use (a full run may last minutes).
+  const runningHere = new Set<string>();
   // Two workers: a long full run of one mapping does not hold up a person's request on another.
   const work = async ([job]: PgBoss.Job<RunRequest>[]): Promise<JobOutput> => {
+    runningHere.add(job!.id);
     try {
       const result = await runMapping(ctx(), job!.data, settings);
       const output: JobOutput = result ? { result } : { busy: true };
@@ -76,6 +80,8 @@ export async function startSyncRuns(
     } catch (error) {
       settle(job!.id, { error });
       throw error;
+    } finally {
+      runningHere.delete(job!.id);
     }
   };
   const workers = [
@@ -83,15 +89,20 @@ export async function startSyncRuns(
     await boss.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5 }, work),
   ];
 
-  /** Waits for a job run by another process (or by this one, if it was already done). */
+  /**
+   * Waits for a job run by another process (or by this one, if it was already done); while a worker
+   * here runs it, the queue is not read (settle() answers).
+   */
   const pollForResult = async (id: string): Promise<JobOutput> => {
     while (waiting.has(id)) {
-      const job = await boss.getJobById<RunRequest>(SYNC_QUEUE, id, { includeArchive: true });
-      if (!job) throw new Error(`The sync job ${id} is gone from the queue before it finished.`);
-      if (job.state === 'completed') return job.output as JobOutput;
-      if (job.state === 'failed' || job.state === 'cancelled') {
-        const output = job.output as { message?: string } | null;
-        throw new Error(output?.message ?? `The sync job ${id} ended as ${job.state}.`);
+      if (!runningHere.has(id)) {
+        const job = await boss.getJobById<RunRequest>(SYNC_QUEUE, id, { includeArchive: true });
+        if (!job) throw new Error(`The sync job ${id} is gone from the queue before it finished.`);
+        if (job.state === 'completed') return job.output as JobOutput;
+        if (job.state === 'failed' || job.state === 'cancelled') {
+          const output = job.output as { message?: string } | null;
+          throw new Error(output?.message ?? `The sync job ${id} ended as ${job.state}.`);
+        }
       }
       await new Promise((r) => setTimeout(r, 250).unref());
     }
