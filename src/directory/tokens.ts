@@ -82,16 +82,20 @@ export function audienceForScope(scope: string | undefined): string {
   return [...resources][0] ?? DEFAULT_AUDIENCE;
 }
 
-/** Signs an access token (RS256 with the active key, its kid in the header). */
+/**
+ * Signs an access token (RS256 with the active key, its kid in the header). `issuedAt` (seconds since
+ * the epoch, default now) lets tests hold a token that has already expired, signed like any other.
+ */
 export async function issueAccessToken(
   ctx: DirectoryContext,
   subject: TokenSubject,
   audience: string,
+  options: { issuedAt?: number } = {},
 ): Promise<{ accessToken: string; expiresIn: number }> {
   const ring = await keyRing(ctx);
   const tid = await tenantIdOf(ctx);
   const expiresIn = ctx.config.tokenTtlSeconds;
-  const now = Math.floor(Date.now() / 1000);
+  const now = options.issuedAt ?? Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> =
     subject.kind === 'user'
       ? {
