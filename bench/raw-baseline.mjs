@@ -75,7 +75,8 @@ export function report({ title, storage, loadAtStart, single, batches }) {
     '| single call | n | mean ms | p50 ms | p95 ms | bare fastify mean ms | ratio |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const { name, api, bare } of single)
+  // BENCH_GETS=0 / BENCH_CREATES=0 skip single calls.
+  for (const { name, api, bare } of single.filter((s) => s.api.n > 0))
     lines.push(
       `| ${name} | ${api.n} | ${api.mean.toFixed(2)} | ${api.p50.toFixed(2)} | ${api.p95.toFixed(2)} | ${bare.mean.toFixed(2)} | ${(api.mean / bare.mean).toFixed(1)}× |`,
     );
