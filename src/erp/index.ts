@@ -8,6 +8,7 @@ import { createErpAuthenticator } from './api/authenticate.js';
 import { runBatch } from './api/batch.js';
 import { sendBcError } from './api/bc-errors.js';
 import { API_ROOTS, dispatch, type DispatchDeps } from './api/dispatch.js';
+import { ERP_OPENAPI_PATH, erpOpenApiDocument } from './api/openapi.js';
 import { ensureDefaultCompany } from './companies.js';
 import { erpError } from './errors.js';
 import type { ErpContext } from './context.js';
@@ -15,6 +16,7 @@ import { startProvisioning, type Provisioner } from './provisioning.js';
 
 export type { Caller, ErpContext } from './context.js';
 export { PERMISSION_SETS, type PermissionSet } from './permission-sets.js';
+export { ERP_OPENAPI_PATH } from './api/openapi.js';
 
 /** Business Central's default maximum page size of the API. */
 export const DEFAULT_PAGE_SIZE = 20_000;
@@ -23,7 +25,10 @@ export interface ErpApp {
   context: ErpContext;
   /** The directory-feed consumer that provisions ERP users; `runNow()` catches up at once. */
   provisioning: Provisioner;
-  /** Registers the BC-compatible API (/api/v2.0/), the change feed and the administration API. */
+  /**
+   * Registers the BC-compatible API (/api/v2.0/), the change feed, the administration API and their
+   * OpenAPI document (ERP_OPENAPI_PATH).
+   */
   registerRoutes(app: FastifyInstance): Promise<void>;
   close(): void;
 }
@@ -98,6 +103,11 @@ export async function createErp(deps: {
         reply.status(response.status).headers(response.headers);
         return response.body === undefined ? reply.send() : reply.send(response.body);
       };
+      // Public like /docs/json: it describes the API, not anyone's data. Hidden from /docs/json,
+      // which lists it beside itself instead.
+      app.get(ERP_OPENAPI_PATH, { schema: { hide: true } }, async () =>
+        erpOpenApiDocument(deps.config.publicUrl),
+      );
       for (const prefix of Object.values(API_ROOTS)) {
         app.route({
           method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],

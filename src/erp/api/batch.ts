@@ -27,7 +27,8 @@ export const MAX_BATCH_REQUESTS = 100;
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
-const batchBody = z.strictObject({
+/** The body of `POST /api/v2.0/$batch` (also published in the ERP's OpenAPI document). */
+export const batchBody = z.strictObject({
   requests: z
     .array(
       z.object({

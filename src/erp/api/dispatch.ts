@@ -131,7 +131,7 @@ async function inTransaction<T>(
 
 // ---- companies ------------------------------------------------------------------------------------
 
-const companyEntity: EntityDefinition = {
+export const companyEntity: EntityDefinition = {
   entitySet: 'companies',
   key: 'id',
   properties: [
@@ -160,7 +160,7 @@ function companyWire(row: CompanyRow): Record<string, unknown> {
   };
 }
 
-const newCompanyBody = z.strictObject({
+export const newCompanyBody = z.strictObject({
   id: z.string().uuid().optional(),
   name: z.string(),
   displayName: z.string().optional(),
@@ -570,8 +570,8 @@ async function sync(
 
 // ---- administration -------------------------------------------------------------------------------
 
-const assignBody = z.strictObject({ permissionSet: z.string().min(1) });
-const applicationBody = z.strictObject({
+export const assignBody = z.strictObject({ permissionSet: z.string().min(1) });
+export const applicationBody = z.strictObject({
   applicationId: z.string(),
   displayName: z.string().max(100).default(''),
   permissionSets: z.array(z.string()).max(10).optional(),

@@ -45,6 +45,11 @@ export interface HttpServerOptions {
   logStream?: { write(line: string): unknown };
   title: string;
   version: string;
+  /**
+   * The APIs that publish OpenAPI documents of their own (the ERP API, the Sales Web API): /docs
+   * offers them beside this server's /docs/json.
+   */
+  documents?: ReadonlyArray<{ name: string; url: string }>;
   /** Checked by /healthz: resolves when the database answers. */
   healthCheck: () => Promise<{ database: string }>;
 }
@@ -133,9 +138,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   );
 
   await app.register(cookie);
+  const documents = options.documents ?? [];
   await app.register(swagger, {
     openapi: {
-      info: { title: options.title, version: options.version },
+      info: {
+        title: options.title,
+        version: options.version,
+        ...(documents.length
+          ? {
+              description: `Tandem's own APIs. Described in documents of their own: ${documents
+                .map((d) => `${d.name} (${d.url})`)
+                .join('; ')}.`,
+            }
+          : {}),
+      },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
@@ -143,7 +159,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     transform: jsonSchemaTransform,
   });
   // The API browser gets the console's policy: its scripts are files of its own, none inline.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: PAGE_CSP });
+  // The OData APIs keep separate documents (each routes below its root itself and has its own error
+  // shape and clients); Swagger UI's definition selector lists them all, this server's first.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: PAGE_CSP,
+    ...(documents.length
+      ? { uiConfig: { urls: [{ name: options.title, url: '/docs/json' }, ...documents] } }
+      : {}),
+  });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { erpClient } from './support/erp.js';
+import { fetchDocument, schemaProperties, structuralProblems, type OpenApi } from './support/openapi.js';
+import { startTestSystem, type TestSystem } from './support/test-system.js';
+
+/**
+ * The OpenAPI documents of the ERP API and the Sales Web API: sound OpenAPI 3.0, listed in /docs,
+ * and true to the APIs — they name the entity sets and fields the APIs really serve, checked against
+ * live responses rather than against the definitions the documents are generated from.
+ */
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+type Json = Record<string, unknown>;
+
+/** The properties a record schema declares for plain values: navigation properties come with $expand. */
+function valueProperties(document: OpenApi, schema: string): string[] {
+  const properties = (document.components!.schemas![schema] as { properties: Record<string, Json> })
+    .properties;
+  return Object.entries(properties)
+    .filter(
+      ([, p]) => !('allOf' in p) && !(p.type === 'array' && 'items' in p && '$ref' in (p.items as Json)),
+    )
+    .map(([name]) => name)
+    .sort();
+}
+
+describe('/docs lists every document', () => {
+  it("offers the ERP's and the Sales Web API's documents beside Tandem's own", async () => {
+    const initializer = await (await fetch(`${system.url}/docs/static/swagger-initializer.js`)).text();
+    expect(initializer).toContain('"/docs/json"');
+    expect(initializer).toContain('"/docs/erp-api/json"');
+    const main = await fetchDocument(system.url, '/docs/json');
+    expect(main.info.description).toContain('/docs/erp-api/json');
+  });
+});
+
+describe('the ERP API document', () => {
+  let document: OpenApi;
+  let call: ReturnType<typeof erpClient>['call'];
+  let base: string;
+  beforeAll(async () => {
+    document = await fetchDocument(system.url, '/docs/erp-api/json');
+    call = erpClient(system).call;
+    const companies = await call<{ value: Json[] }>('GET', '/api/v2.0/companies');
+    base = `/api/v2.0/companies(${String(companies.body.value[0]!.id)})`;
+  });
+
+  it('is sound OpenAPI 3.0 with its server at Tandem', () => {
+    expect(structuralProblems(document)).toEqual([]);
+    expect(document.servers).toEqual([{ url: system.url }]);
+  });
+
+  it("names BC's entity sets, $batch, the change feed and the administration API", () => {
+    const company = '/api/v2.0/companies({company_id})';
+    const expected = [
+      '/api/v2.0/companies',
+      company,
+      `${company}/generalLedgerSetup`,
+      '/api/v2.0/$batch',
+      '/api/tandem/sync/v1.0/companies({company_id})/changes',
+      '/api/tandem/admin/v1.0/users',
+      '/api/tandem/admin/v1.0/permissionSets',
+    ];
+    for (const set of [
+      'salespeoplePurchasers',
+      'customers',
+      'contacts',
+      'items',
+      'currencies',
+      'unitsOfMeasure',
+      'paymentTerms',
+      'opportunities',
+    ])
+      expected.push(`${company}/${set}`, `${company}/${set}({id})`);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(expected));
+    const customers = document.paths[`${company}/customers({id})`]!;
+    expect(Object.keys(customers).sort()).toEqual(['delete', 'get', 'patch', 'put']);
+    expect(customers.patch!.parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-Match', in: 'header' }),
+    );
+    expect(schemaProperties(document, 'customer')).toEqual(
+      expect.arrayContaining(['id', 'number', 'displayName', 'salespersonCode', 'currencyCode', 'blocked']),
+    );
+    expect(schemaProperties(document, 'salespersonPurchaser')).toEqual(
+      expect.arrayContaining(['code', 'displayName', 'email']),
+    );
+  });
+
+  it('describes the query options with the names the API accepts', () => {
+    const list = document.paths['/api/v2.0/companies({company_id})/customers']!.get!;
+    const select = list.parameters!.find((p) => 'name' in p && p.name === '$select') as {
+      schema: { items: { enum: string[] } };
+    };
+    expect(select.schema.items.enum).toEqual(expect.arrayContaining(['displayName', 'salespersonCode']));
+    const expand = list.parameters!.find((p) => 'name' in p && p.name === '$expand') as {
+      schema: { items: { enum: string[] } };
+    };
+    expect(expand.schema.items.enum).toEqual(expect.arrayContaining(['currency', 'paymentTerm']));
+  });
+
+  it('publishes the request bodies the API parses ($batch, new company)', () => {
+    const batch = document.paths['/api/v2.0/$batch']!.post!.requestBody!.content['application/json']!
+      .schema as { properties: { requests: { maxItems: number; items: { required: string[] } } } };
+    expect(batch.properties.requests.maxItems).toBe(100);
+    expect(batch.properties.requests.items.required).toEqual(expect.arrayContaining(['id', 'method', 'url']));
+  });
+
+  // One record of each set, so each schema can be compared with what the API really answers.
+  const SAMPLES: Record<string, Json> = {
+    salespeoplePurchasers: { code: 'OA1', displayName: 'Open Api' },
+    customers: { displayName: 'OpenAPI Customer', salespersonCode: 'OA1' },
+    contacts: { displayName: 'OpenAPI Contact', type: 'Company' },
+    items: { displayName: 'OpenAPI Item' },
+    currencies: { code: 'OAX', displayName: 'OpenAPI currency' },
+    unitsOfMeasure: { code: 'OAU', displayName: 'OpenAPI unit' },
+    paymentTerms: { code: 'OAP', displayName: 'OpenAPI terms' },
+    opportunities: { description: 'OpenAPI opportunity', salespersonCode: 'OA1' },
+  };
+
+  it("each record schema's fields are exactly the fields the API answers with", async () => {
+    const company = '/api/v2.0/companies({company_id})';
+    const sets = Object.keys(document.paths)
+      .filter((p) => p.startsWith(`${company}/`) && !p.endsWith(')') && !p.endsWith('generalLedgerSetup'))
+      .map((p) => p.slice(company.length + 1));
+    expect(sets.sort()).toEqual(Object.keys(SAMPLES).sort());
+    for (const set of Object.keys(SAMPLES)) {
+      const created = await call<Json>('POST', `${base}/${set}`, { body: SAMPLES[set] });
+      expect(created.status, `${set}: ${JSON.stringify(created.body)}`).toBe(201);
+      const schemaName = (
+        document.paths[`${company}/${set}`]!.post!.requestBody!.content['application/json']!.schema as {
+          $ref: string;
+        }
+      ).$ref
+        .split('/')
+        .pop()!;
+      const read = await call<Json>('GET', `${base}/${set}(${String(created.body.id)})`);
+      expect(read.status).toBe(200);
+      const answered = Object.keys(read.body)
+        .filter((k) => k !== '@odata.context')
+        .sort();
+      expect(answered, set).toEqual(valueProperties(document, schemaName));
+    }
+    const companies = await call<{ value: Json[] }>('GET', '/api/v2.0/companies');
+    expect(Object.keys(companies.body.value[0]!).sort()).toEqual(valueProperties(document, 'company'));
+    const setup = await call<{ value: Json[] }>('GET', `${base}/generalLedgerSetup`);
+    expect(Object.keys(setup.body.value[0]!).sort()).toEqual(valueProperties(document, 'generalLedgerSetup'));
+  });
+
+  it("an expanded navigation is the target's schema", async () => {
+    const customers = await call<{ value: Json[] }>('GET', `${base}/customers?$top=1&$expand=currency`);
+    expect(customers.status).toBe(200);
+    expect(customers.body.value[0]).toHaveProperty('currency');
+    expect(document.components!.schemas!.customer).toMatchObject({
+      properties: { currency: { allOf: [{ $ref: '#/components/schemas/currency' }] } },
+    });
+  });
+});
