@@ -2,10 +2,14 @@
  * Dataverse service protection over HTTP (docs/sales.md): every response names what is left of the
  * caller's window (`x-ms-ratelimit-burst-remaining-xrm-requests`, `…-time-remaining-…`), each
  * operation inside a $batch counts as a request, and a batch that does not fit is refused whole with
- * 429, Retry-After and Dataverse's code — none of its operations run.
+ * 429, Retry-After and Dataverse's code — none of its operations run. Past the concurrency limit a
+ * request is refused with 429, Retry-After and Dataverse's concurrency code while the caller's
+ * other requests are in flight; another user is not held back, and a finished or abandoned request
+ * gives its place back.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, webApi } from './support/sales-webapi.js';
+import { adminToken, salesUser, webApi } from './support/sales-webapi.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 let system: TestSystem;
@@ -68,5 +72,117 @@ describe('Sales service protection over HTTP', () => {
     const next = await webApi(system, token, 'GET', 'accounts?$top=1');
     expect(next.status).toBe(200);
     expect(remaining(next.headers)).toBe(left - 2);
+  });
+});
+
+/**
+ * A Web API request held in flight for as long as the test wants: its headers are sent (so Sales has
+ * admitted it and holds a concurrency place) but its body only in part, so the server waits for the
+ * rest. Deterministic on any database: nothing depends on how long a query takes.
+ */
+function heldCreate(system: TestSystem, token: string, name: string) {
+  const body = JSON.stringify({ name });
+  const url = new URL(`${system.url}/api/data/v9.2/accounts`);
+  const request = http.request({
+    method: 'POST',
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'odata-version': '4.0',
+    },
+  });
+  const answered = new Promise<number>((resolve, reject) => {
+    request.on('response', (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode!));
+    });
+    request.on('error', reject);
+  });
+  request.flushHeaders();
+  request.write(body.slice(0, 4));
+  return {
+    /** Sends the rest of the body; resolves with the status. */
+    finish: () => {
+      request.end(body.slice(4));
+      return answered;
+    },
+    /** Drops the connection before the body is complete. */
+    abandon: () => {
+      answered.catch(() => undefined);
+      request.destroy();
+    },
+  };
+}
+
+/** Asks until the answer is `status` (at most 10 s): held requests are admitted as their headers arrive. */
+async function untilStatus(ask: () => ReturnType<typeof webApi>, status: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const reply = await ask();
+    if (reply.status === status) return reply;
+    if (Date.now() > deadline) throw new Error(`Still ${reply.status} after 10 s: ${reply.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Sales concurrency limit over HTTP', () => {
+  let limited: TestSystem;
+  let admin: string;
+
+  beforeAll(async () => {
+    limited = await startTestSystem({ TANDEM_SALES_CONCURRENCY_LIMIT: '2' });
+    admin = await adminToken(limited);
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  const whoAmI = (token: string) => () => webApi(limited, token, 'GET', 'WhoAmI');
+
+  it('refuses a request past the limit with 429, Retry-After and the concurrency code; a freed place admits again', async () => {
+    const other = await salesUser(limited, `other@${limited.admin.upn.split('@')[1]}`);
+    expect((await whoAmI(admin)()).status).toBe(200);
+
+    const first = heldCreate(limited, admin, 'Held One');
+    const second = heldCreate(limited, admin, 'Held Two');
+    // Once both are admitted, every further request of the administrator is refused.
+    const refused = await untilStatus(whoAmI(admin), 429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body).toEqual({
+      error: {
+        code: '0x80072326',
+        message: 'Number of concurrent requests exceeded the limit of 2.',
+      },
+    });
+    // Refused again while they are held (not a passing moment), and on a write as well.
+    expect((await whoAmI(admin)()).status).toBe(429);
+    const write = await webApi(limited, admin, 'POST', 'accounts', { body: { name: 'Refused Ltd' } });
+    expect(write.status).toBe(429);
+    // The limit is per user: another user is not held back.
+    expect((await whoAmI(other.token)()).status).toBe(200);
+
+    // An abandoned request gives its place back (one is still held: the next request fits)…
+    second.abandon();
+    await untilStatus(whoAmI(admin), 200);
+    // …and a held request, once finished, is carried out normally and gives its place back.
+    expect(await first.finish()).toBe(204);
+    const third = heldCreate(limited, admin, 'Held Three');
+    const fourth = heldCreate(limited, admin, 'Held Four');
+    await untilStatus(whoAmI(admin), 429);
+    expect(await third.finish()).toBe(204);
+    await untilStatus(whoAmI(admin), 200);
+    expect(await fourth.finish()).toBe(204);
+
+    const names = await webApi<{ value: Array<{ name: string }> }>(
+      limited,
+      admin,
+      'GET',
+      `accounts?$select=name&$filter=startswith(name,'Held') or name eq 'Refused Ltd'&$orderby=name`,
+    );
+    expect(names.body.value.map((a) => a.name)).toEqual(['Held Four', 'Held One', 'Held Three']);
   });
 });
