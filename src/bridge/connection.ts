@@ -60,9 +60,7 @@ export function connectionReasons(row: ConnectionRow): string[] {
   const state = connectionState(row);
   const reasons: string[] = [];
   if (state === 'not-configured') {
-    reasons.push(
-      'The connection has not been set up. Run the assisted setup (console: Bridge → Assisted setup; CLI: tandem setup).',
-    );
+    reasons.push('The connection has not been set up. Run the assisted setup (POST /bridge/setup/start).');
   }
   if (state === 'setting-up' && row.setup) {
     reasons.push(

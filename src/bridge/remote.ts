@@ -87,7 +87,7 @@ export function integrationIdentity(ctx: BridgeContext, row: ConnectionRow): Ide
   if (!row.identityKind || !row.identityName || !row.identitySecretSealed) {
     throw new AppError(
       'Conflict',
-      'The connection has no integration user yet. Run the assisted setup (tandem setup, or Bridge → Assisted setup in the console).',
+      'The connection has no integration user yet. Run the assisted setup (POST /bridge/setup/start).',
     );
   }
   const secret = ctx.secrets.open(row.identitySecretSealed);

@@ -5,6 +5,7 @@
 import { CliError } from './api-client.js';
 import { connect, type ServerOptions } from './connect.js';
 import type { CliIo } from './io.js';
+import { cliWords } from './cli-words.js';
 import { checkLines, checkTally, groupedCheckLines, reportError, writeLines, type Check } from './output.js';
 
 export interface DoctorCommandOptions extends ServerOptions {
@@ -93,7 +94,7 @@ function statusLines(view: ConnectionView): string[] {
   return [
     `Connection: ${state(view.state)}${view.enabled ? (view.writing ? ' and writing' : ', not writing') : ''}.`,
     ...shown.map(([k, v]) => `  ${`${k}:`.padEnd(width + 1)} ${v}`),
-    ...view.reasons.map((r) => `  ✗ ${r}`),
+    ...view.reasons.map((r) => `  ✗ ${cliWords(r)}`),
     ...view.warnings.flatMap((w) => checkLines(w)),
   ];
 }

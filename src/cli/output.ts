@@ -3,6 +3,7 @@
  * grouped by rule, plain tables, the error report and the exit code it means.
  */
 import { CliError, type ProblemBody } from './api-client.js';
+import { cliWords } from './cli-words.js';
 import type { CliIo, CliOutput } from './io.js';
 
 export interface Check {
@@ -15,10 +16,13 @@ export interface Check {
 
 export const MARK: Record<Check['status'], string> = { pass: '✓', warn: '!', fail: '✗' };
 
-/** One check: the mark and message, then its fix (when it has one and did not pass) indented below. */
+/**
+ * One check: the mark and message, then its fix (when it has one and did not pass) indented below, in
+ * the CLI's words (its commands and flags where the bridge names an API route or field).
+ */
 export function checkLines(check: Check, indent = '  '): string[] {
-  const lines = [`${indent}${MARK[check.status] ?? '?'} ${check.message}`];
-  if (check.fix && check.status !== 'pass') lines.push(`${indent}    fix: ${check.fix}`);
+  const lines = [`${indent}${MARK[check.status] ?? '?'} ${cliWords(check.message)}`];
+  if (check.fix && check.status !== 'pass') lines.push(`${indent}    fix: ${cliWords(check.fix)}`);
   return lines;
 }
 
@@ -108,7 +112,7 @@ export function reportError(
       }) + '\n',
     );
   } else {
-    io.stderr.write(`Error: ${error.message}\n`);
+    io.stderr.write(`Error: ${cliWords(error.message)}\n`);
     for (const p of body?.problems ?? []) io.stderr.write(`  ${p.field}: ${p.message}\n`);
   }
   return exitCodeOf(error);

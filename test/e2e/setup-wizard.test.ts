@@ -2,7 +2,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionAll } from '../support/bridge.js';
 import { chromiumAvailable, expectAccessible, launchChromium, watchConsole } from '../support/browser.js';
-import { createDirectoryUser } from '../support/sales-users.js';
+import { getSystemUser } from '../../src/sales/users.js';
+import { adminCaller, createDirectoryUser } from '../support/sales-users.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 import { ensureWebBundle } from '../support/web-bundle.js';
 
@@ -106,6 +107,27 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       expect(text).toMatch(/tick “Allow http for a loopback address”/);
       expectConsoleWords(text);
       await page.getByRole('checkbox', { name: 'Allow http for a loopback address' }).check();
+
+      // An API refusal names the API's route for API callers; the console shows it without that aside.
+      await page.route('**/bridge/setup/steps/sales-url', (route) =>
+        route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            status: 409,
+            code: 'Conflict',
+            title: 'Conflict',
+            detail: 'No setup is running. Start one first (POST /bridge/setup/start).',
+          }),
+        }),
+      );
+      consoleErrors.allow(/409/);
+      await page.getByRole('button', { name: 'Next' }).click();
+      const refused = page.getByRole('alert').filter({ hasText: 'No setup is running' });
+      await refused.waitFor();
+      expect(await refused.innerText()).toMatch(/Start one first\.$/m);
+      expectConsoleWords(await refused.innerText());
+      await page.unroute('**/bridge/setup/steps/sales-url');
       await next('Administrator');
     },
   );
@@ -122,12 +144,23 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
       expectConsoleWords(await refusal.innerText());
       await expectAccessible(page, 'the A1 refusal');
 
-      // A choice of the non-administrative role, Sales Manager by default.
+      // A choice of the non-administrative role, Sales Manager by default; the offer follows the choice.
       const role = page.getByRole('combobox', { name: 'Non-administrative role' });
       expect(await role.inputValue()).toBe('Sales Manager');
+      const options = await role.locator('option').allInnerTexts();
+      expect(options).toContain('Salesperson');
+      expect(options).not.toContain('System Administrator');
+      expect(options).not.toContain('Integration User');
+      await role.selectOption('Salesperson');
+      await page
+        .getByRole('button', { name: `Give ${system.admin.upn} System Customizer and Salesperson` })
+        .waitFor();
+      await role.selectOption('Sales Manager');
       const give = page.getByRole('button', {
         name: `Give ${system.admin.upn} System Customizer and Sales Manager`,
       });
+      // The password typed once stays for the check after the roles are given.
+      expect(await page.getByLabel('Administrator password').inputValue()).toBe(system.admin.password);
       await give.click();
       const confirm = page.getByRole('dialog', { name: 'Give the roles?' });
       expect(await confirm.innerText()).toMatch(/your own rights/);
@@ -141,6 +174,12 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
         .filter({ hasText: /System Customizer and Sales Manager given to/ })
         .waitFor();
       await page.getByText('Administrator: done').waitFor();
+      // Given with the administrator's own rights: Sales now lists both roles for it.
+      const caller = await adminCaller(system);
+      const roles = await getSystemUser(system.running.sales.context, caller.systemUserId);
+      expect(roles.roles.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['System Administrator', 'System Customizer', 'Sales Manager']),
+      );
     },
   );
 

@@ -32,7 +32,7 @@ function tokenFailure(row: ConnectionRow, error: unknown): CheckResult {
       id: `${rule.toLowerCase()}.locked-out`,
       status: 'fail',
       message: `${who} is locked out of sign-in from this server after repeated failed sign-ins (the directory says: ${reason})`,
-      fix: `Wait ${wait ?? 'a few'} seconds, then test the connection again. If the stored ${row.identityKind === 'application' ? 'secret' : 'password'} is wrong, enter the current one first (Bridge → Connection → Update credentials, or POST /bridge/connection/credentials), so the failures do not start again.`,
+      fix: `Wait ${wait ?? 'a few'} seconds, then test the connection again. If the stored ${row.identityKind === 'application' ? 'secret' : 'password'} is wrong, enter the current one first (POST /bridge/connection/credentials), so the failures do not start again.`,
     };
   }
   const wrongSecret =
@@ -46,7 +46,7 @@ function tokenFailure(row: ConnectionRow, error: unknown): CheckResult {
       ? `The stored ${row.identityKind === 'application' ? 'client secret' : 'password'} of the integration ${row.identityKind === 'application' ? 'application' : 'user'} ${row.identityName} no longer works: it was changed or reset after setup (the directory says: ${reason})`
       : `The integration identity ${who} cannot get a token: ${reason}`,
     fix: wrongSecret
-      ? `Enter the current ${row.identityKind === 'application' ? 'secret' : 'password'} of ${who} (Bridge → Connection → Update credentials, or POST /bridge/connection/credentials).`
+      ? `Enter the current ${row.identityKind === 'application' ? 'secret' : 'password'} of ${who} (POST /bridge/connection/credentials).`
       : `Fix the sign-in of ${who} in the directory (allowed sign-in, no forced password change), then test the connection again.`,
   };
 }
@@ -69,7 +69,7 @@ export async function runAccountChecks(
         id: 'connection.configured',
         status: 'fail',
         message: 'The connection has no integration identity yet.',
-        fix: 'Run the assisted setup (console: Bridge → Assisted setup; CLI: tandem setup).',
+        fix: 'Run the assisted setup (POST /bridge/setup/start).',
       },
     ];
   }

@@ -107,7 +107,7 @@ export function evaluateSetupAdministrator(admin: SalesUserFacts): CheckResult[]
           'A1',
           'a1.roles',
           `${who} cannot set up the connection: it lacks ${listAnd(missing)} in Sales (it has ${admin.roles.length ? listAnd(admin.roles) : 'no roles'}). The setup administrator needs ${ROLE.systemAdministrator}, ${ROLE.systemCustomizer} and at least one non-administrative role such as ${ROLE.salesManager}.`,
-          `A System Administrator assigns the missing roles to ${who} in Sales (console: Sales → Users, select ${who}, Manage security roles; API: POST /sales/admin/users/roles), then sign in again here.`,
+          `A System Administrator assigns the missing roles to ${who} in Sales (POST /sales/admin/users/roles), then sign in again here.`,
         )
       : pass(
           'A1',
@@ -192,7 +192,7 @@ export function integrationUserState(user: SalesUserFacts): CheckResult[] {
           'A2',
           'a2.not-system-administrator',
           `The integration user ${who} has the ${ROLE.systemAdministrator} role. The integration user must not be a System Administrator: it would bypass the security roles the integration is given, and its own edits never synchronise.`,
-          `Remove the ${ROLE.systemAdministrator} role from ${who} in Sales (console: Sales → Users, select ${who}, Manage security roles), or choose another user.`,
+          `Remove the ${ROLE.systemAdministrator} role from ${who} in Sales (POST /sales/admin/users/roles with action remove), or choose another user.`,
         )
       : pass('A2', 'a2.not-system-administrator', `${who} does not have ${ROLE.systemAdministrator}.`),
   );
@@ -239,7 +239,7 @@ export function evaluateApplicationUser(user: SalesUserFacts | undefined, client
           'A7',
           'a7.non-interactive',
           `The ${who} has the access mode ${ACCESS_MODE_LABEL[user.accessmode] ?? user.accessmode}; application users are Non-interactive.`,
-          `Set the access mode of ${who} to Non-interactive in Sales (console: Sales → Users, select ${who}, Set access mode).`,
+          `Set the access mode of ${who} to Non-interactive in Sales (PATCH /sales/admin/users/{id} with accessmode 4).`,
         )
       : pass('A7', 'a7.non-interactive', `The ${who} is Non-interactive.`),
   );
@@ -287,7 +287,7 @@ export function evaluateIntegrationRoles(user: SalesUserFacts, rule: 'A2' | 'A7'
         rule,
         `${rule.toLowerCase()}.integration-roles`,
         `The integration user ${who} lacks the role${missing.length > 1 ? 's' : ''} ${listAnd(missing)} that the integration solution gives it.`,
-        `Redeploy the integration solution (Bridge → Connection → Redeploy solution, or POST /bridge/connection/redeploy with an administrator's credentials); it assigns both roles to ${who}.`,
+        `Redeploy the integration solution (POST /bridge/connection/redeploy with an administrator's credentials); it assigns both roles to ${who}.`,
       )
     : pass(
         rule,
@@ -310,7 +310,7 @@ export function evaluateAccessMode(user: SalesUserFacts, expectedAccessMode: num
       `${who} is Non-interactive: it can get API tokens but cannot sign in to the console.`,
     );
   const mode = ACCESS_MODE_LABEL[user.accessmode] ?? String(user.accessmode);
-  const fix = `Set the access mode of ${who} to Non-interactive in Sales (console: Sales → Users, select ${who}, Set access mode; API: PATCH /sales/admin/users/{id} {"accessmode": 4}).`;
+  const fix = `Set the access mode of ${who} to Non-interactive in Sales (PATCH /sales/admin/users/{id} with accessmode 4).`;
   return expectedAccessMode === NON_INTERACTIVE
     ? fail(
         'A4',

@@ -29,7 +29,7 @@ function requireSetUp(row: ConnectionRow): ConnectionRow {
   if (!row.setupCompletedAt || !row.identityKind) {
     throw new AppError(
       'Conflict',
-      'The connection has not been set up yet. Run the assisted setup (console: Bridge → Assisted setup; CLI: tandem setup).',
+      'The connection has not been set up yet. Run the assisted setup (POST /bridge/setup/start).',
     );
   }
   return row;

@@ -50,8 +50,8 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
           message: `The connection is ${state.replace('-', ' ')}. ${connectionReasons(row).join(' ')}`.trim(),
           fix:
             state === 'not-configured' || state === 'setting-up'
-              ? 'Run the assisted setup to the end (tandem setup, or Bridge → Assisted setup).'
-              : 'Fix what the reasons say, then enable the connection (Bridge → Connection → Enable, or POST /bridge/connection/enable).',
+              ? 'Run the assisted setup to the end (POST /bridge/setup/start).'
+              : 'Fix what the reasons say, then enable the connection (POST /bridge/connection/enable).',
         },
   );
   if (!row.identityKind || !row.salesUrl) return { ok: false, state, checks };
@@ -110,7 +110,7 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
             id: 'a5.salesperson-role',
             status: 'warn',
             message: `${withoutRole.length} licensed Sales user${withoutRole.length === 1 ? ' has' : 's have'} neither the ${ROLE.salesperson} nor the ${ROLE.salesManager} role: ${names(withoutRole)}.`,
-            fix: `Give them the ${ROLE.salesperson} role in bulk (console: Sales → Users, select them, Manage security roles; API: POST /sales/admin/users/roles).`,
+            fix: `Give them the ${ROLE.salesperson} role in bulk (POST /sales/admin/users/roles).`,
           },
     );
     const uncoupled = coupling.users.filter((u) => !u.salesperson).map((u) => u.fullname);
@@ -127,7 +127,7 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
             id: 'a5.coupled',
             status: 'warn',
             message: `${uncoupled.length} eligible Sales user${uncoupled.length === 1 ? ' is' : 's are'} not coupled to a salesperson: ${names(uncoupled)}.`,
-            fix: 'Couple them (Bridge → Couple salespeople, or tandem couple salespeople --auto --create-missing).',
+            fix: 'Couple them (POST /bridge/coupling/salespeople/auto with createMissing: true).',
           },
     );
 
@@ -149,7 +149,7 @@ export async function runDoctor(ctx: BridgeContext): Promise<DoctorReport> {
             id: 'a6.owners-coupled',
             status: 'fail',
             message: `Customers refer to salesperson${missing.length === 1 ? '' : 's'} ${names(missing)}, not coupled to a Sales user: the accounts they own cannot be synchronised.`,
-            fix: `Couple salesperson ${missing[0]} to a Sales user (Bridge → Couple salespeople, or tandem couple salespeople).`,
+            fix: `Couple salesperson ${missing[0]} to a Sales user (POST /bridge/coupling/salespeople).`,
           },
     );
   } catch (error) {

@@ -153,6 +153,6 @@ export async function personEditsCheck(
     id: 'a3.person-edits',
     status: 'warn',
     message: `${n} change${n === 1 ? ' was' : 's were'} made in Sales by a person signed in as the integration user ${who} (latest: ${names}). The bridge never synchronises the integration user's own changes, so these stay in Sales and will not reach the ERP.`,
-    fix: `Make those changes again as yourself so they synchronise, keep the credentials of ${who} for the bridge only (make it Non-interactive), then acknowledge the report (Bridge → Connection, or POST /bridge/connection/person-edits/acknowledge).`,
+    fix: `Make those changes again as yourself so they synchronise, keep the credentials of ${who} for the bridge only (make it Non-interactive), then acknowledge the report (POST /bridge/connection/person-edits/acknowledge).`,
   };
 }

@@ -152,10 +152,7 @@ export async function cancelSetup(ctx: BridgeContext, actor: BridgeActor) {
 
 function requireRunning(row: ConnectionRow): ConnectionRow {
   if (!row.setup) {
-    throw new AppError(
-      'Conflict',
-      'No setup is running. Start one first (POST /bridge/setup/start, tandem setup, or Bridge → Assisted setup).',
-    );
+    throw new AppError('Conflict', 'No setup is running. Start one first (POST /bridge/setup/start).');
   }
   return row;
 }
@@ -287,7 +284,7 @@ async function runSalespeopleStep(run: StepRun<StepInput<'salespeople'>>): Promi
         id: 'a5.coupled',
         status: 'warn',
         message: `${summary.uncoupledUsers} of ${summary.eligibleUsers} eligible Sales users are not coupled to a salesperson; records whose salesperson is not coupled cannot synchronise (rule A6).`,
-        fix: 'Couple them now or later (Bridge → Couple salespeople, or tandem couple salespeople --auto --create-missing).',
+        fix: 'Couple them now or later (POST /bridge/coupling/salespeople/auto with createMissing: true).',
       };
   return {
     ok: true,

@@ -58,7 +58,7 @@ export async function runCurrencyStep(
         id: 'currency.lcy',
         status: 'fail',
         message: `The ERP's local currency ${lcy} does not exist in Sales, so amounts could not be synchronised.`,
-        fix: `Let setup create ${lcy} in Sales (createIfMissing: true, or --create-currency), or add the currency with ISO code ${lcy} in Sales yourself and run this step again.`,
+        fix: `Let setup create ${lcy} in Sales (createIfMissing: true), or add the currency with ISO code ${lcy} in Sales yourself and run this step again.`,
       },
     ]);
   }

@@ -42,7 +42,7 @@ export function checkSalesUrl(input: string, allowHttp: boolean): UrlCheck {
         'url.https',
         `${url.origin} uses http://. The connection carries the integration user's tokens, so it must use https://.`,
         loopback
-          ? `Use https://, or allow http explicitly for this loopback address (allowHttp: true, or --allow-http).`
+          ? `Use https://, or allow http explicitly for this loopback address (allowHttp: true).`
           : 'Use the https:// address of the Sales server.',
       );
     }

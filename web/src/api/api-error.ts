@@ -1,3 +1,5 @@
+import { consoleWords } from './console-words';
+
 /** One problem with one input field (directory problem+json `problems`) or CSV cell. */
 export interface FieldProblem {
   field: string;
@@ -9,7 +11,8 @@ export interface FieldProblem {
 /**
  * An API's refusal, whatever its wire shape: the directory's and Sales admin's problem+json, the
  * Dataverse and Business Central `{error:{code,message}}`, OAuth's `{error,error_description}`.
- * `message` is the server's sentence for a person; the console shows it as it is.
+ * `message` is the server's sentence for a person, in the console's words: an aside naming an API
+ * route, field or CLI command (for the API's own callers) is taken out (console-words.ts).
  */
 export class ApiError extends Error {
   constructor(
@@ -56,14 +59,20 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     let message = body.error.message ?? `The server answered ${response.status}.`;
     const correlation = CORRELATION.exec(message);
     if (correlation) message = message.replace(CORRELATION, '');
-    return new ApiError(message, response.status, body.error.code, [], correlation?.[1] ?? requestId);
+    return new ApiError(
+      consoleWords(message),
+      response.status,
+      body.error.code,
+      [],
+      correlation?.[1] ?? requestId,
+    );
   }
   if (typeof body.error === 'string') {
     return new ApiError(body.error_description ?? body.error, response.status, body.error, [], requestId);
   }
   const message =
     body.detail ?? body.title ?? `The server answered ${response.status} ${response.statusText}. Try again.`;
-  return new ApiError(message, response.status, body.code, body.problems ?? [], requestId);
+  return new ApiError(consoleWords(message), response.status, body.code, body.problems ?? [], requestId);
 }
 
 export function unreachable(): ApiError {

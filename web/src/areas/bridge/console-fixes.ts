@@ -1,4 +1,7 @@
 import type { Check } from '../../api/bridge';
+import { consoleWords } from '../../api/console-words';
+
+export { consoleWords };
 
 /** What to do about a check, in the console's own words, and the page where it is done. */
 export interface ConsoleFix {
@@ -13,9 +16,10 @@ const CONNECTION = '/admin/bridge/connection';
 const SETUP = '/admin/bridge/setup';
 
 /**
- * The bridge's checks carry one fix text for every face (API, CLI and console), so it names API routes
- * and CLI flags beside the console's pages. The console says only what is done in the console, here,
- * by check id; a check it does not know keeps the bridge's text.
+ * The bridge's checks carry the API's fix (routes and fields: what an API caller does); the CLI says it
+ * with its commands and flags (src/cli/cli-words.ts), and the console says what is done in the
+ * console, here, by check id, with a link to the page. A check it does not know keeps the bridge's
+ * sentence without its API asides (consoleWords).
  */
 const FIXES: Record<string, (check: Check) => ConsoleFix> = {
   'url.https': (check) =>
@@ -58,6 +62,8 @@ const FIXES: Record<string, (check: Check) => ConsoleFix> = {
     text: 'Sign in to this console once as the integration user (in a private window) and choose a new password, then enter the new password here.',
   }),
   'a2.token': tokenFix,
+  'a2.locked-out': lockedOutFix,
+  'a7.locked-out': lockedOutFix,
   'a7.token': tokenFix,
   'a2.integration-roles': integrationRolesFix,
   'a7.integration-roles': integrationRolesFix,
@@ -96,7 +102,7 @@ const FIXES: Record<string, (check: Check) => ConsoleFix> = {
 };
 
 function tokenFix(check: Check): ConsoleFix {
-  return /Update credentials/.test(check.fix ?? '')
+  return /\/credentials\b|Update credentials/.test(check.fix ?? '')
     ? {
         text: 'Enter the current password or secret with Update credentials on the Connection page.',
         link: { to: CONNECTION, label: 'Open Connection' },
@@ -105,6 +111,14 @@ function tokenFix(check: Check): ConsoleFix {
         text: 'Allow the integration user to sign in on the Active users page (and make sure it need not change its password), then press Test connection.',
         link: { to: ACTIVE_USERS, label: 'Open Active users' },
       };
+}
+
+function lockedOutFix(check: Check): ConsoleFix {
+  const wait = /Wait (\d+) seconds/.exec(check.fix ?? '')?.[1];
+  return {
+    text: `Wait ${wait ?? 'a few'} seconds, then press Test connection. If the stored password or secret is wrong, enter the current one first with Update credentials on the Connection page, so the failures do not start again.`,
+    link: { to: CONNECTION, label: 'Open Connection' },
+  };
 }
 
 function integrationRolesFix(): ConsoleFix {
@@ -127,22 +141,4 @@ export function consoleFix(check: Check): ConsoleFix | null {
   const fix = FIXES[check.id];
   if (fix) return fix(check);
   return check.fix ? { text: consoleWords(check.fix) } : null;
-}
-
-const OTHER_FACE =
-  /\b(POST|GET|PATCH|PUT|DELETE) \/|--[a-z]|\btandem [a-z]|^\s*(CLI|API):|\b[a-z]+[A-Z][A-Za-z]*: (true|false)/;
-
-/**
- * A sentence of the bridge with the other faces' words taken out: of "(console: Bridge → Assisted
- * setup; CLI: tandem setup)" or "(Bridge → Connection, or POST /bridge/…)" only the console's part stays.
- */
-export function consoleWords(text: string): string {
-  return text.replace(/\s*\(([^()]*)\)/g, (whole, inside: string) => {
-    const parts = inside.split(/;\s+|,\s+or\s+/);
-    if (!parts.some((part) => OTHER_FACE.test(part))) return whole;
-    const kept = parts
-      .filter((part) => !OTHER_FACE.test(part))
-      .map((part) => part.replace(/^console:\s*/, ''));
-    return kept.length ? ` (${kept.join('; ')})` : '';
-  });
 }
