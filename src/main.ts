@@ -7,7 +7,7 @@ import { createBridge, type BridgeApp } from './bridge/index.js';
 import { startJobQueue, stopJobQueue, type JobQueue } from './platform/jobs/job-queue.js';
 import { createDirectory, type DirectoryApp, type TenantBootstrap } from './directory/index.js';
 import { createErp, ERP_OPENAPI_PATH, type ErpApp } from './erp/index.js';
-import { createSales, type SalesApp } from './sales/index.js';
+import { createSales, SALES_WEBAPI_OPENAPI_PATH, type SalesApp } from './sales/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { startDatabaseMaintenance } from './platform/db/maintenance.js';
@@ -73,7 +73,10 @@ export async function startTandem(
           : {}),
       title: 'Tandem',
       version: packageVersion(),
-      documents: [{ name: 'ERP API (Business Central API v2.0)', url: ERP_OPENAPI_PATH }],
+      documents: [
+        { name: 'ERP API (Business Central API v2.0)', url: ERP_OPENAPI_PATH },
+        { name: 'Sales Web API (Dataverse Web API v9.2)', url: SALES_WEBAPI_OPENAPI_PATH },
+      ],
       healthCheck: async () => {
         await database.db.execute(sql`select 1`);
         return { database: database.kind };

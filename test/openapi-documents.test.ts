@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpClient } from './support/erp.js';
 import { fetchDocument, schemaProperties, structuralProblems, type OpenApi } from './support/openapi.js';
+import { adminToken, webApi } from './support/sales-webapi.js';
 import { startTestSystem, type TestSystem } from './support/test-system.js';
 
 /**
@@ -36,8 +37,12 @@ describe('/docs lists every document', () => {
     const initializer = await (await fetch(`${system.url}/docs/static/swagger-initializer.js`)).text();
     expect(initializer).toContain('"/docs/json"');
     expect(initializer).toContain('"/docs/erp-api/json"');
+    expect(initializer).toContain('"/docs/sales-webapi/json"');
     const main = await fetchDocument(system.url, '/docs/json');
     expect(main.info.description).toContain('/docs/erp-api/json');
+    expect(main.info.description).toContain('/docs/sales-webapi/json');
+    // The OData APIs' catch-all routes are described by their own documents, not as '/{*}' here.
+    expect(Object.keys(main.paths).filter((p) => p.startsWith('/api/'))).toEqual([]);
   });
 });
 
@@ -160,5 +165,104 @@ describe('the ERP API document', () => {
     expect(document.components!.schemas!.customer).toMatchObject({
       properties: { currency: { allOf: [{ $ref: '#/components/schemas/currency' }] } },
     });
+  });
+});
+
+describe('the Sales Web API document', () => {
+  const root = '/api/data/v9.2';
+  let document: OpenApi;
+  let token: string;
+  beforeAll(async () => {
+    document = await fetchDocument(system.url, '/docs/sales-webapi/json');
+    token = await adminToken(system);
+  });
+
+  it('is sound OpenAPI 3.0 with its server at Tandem', () => {
+    expect(structuralProblems(document)).toEqual([]);
+    expect(document.servers).toEqual([{ url: system.url }]);
+  });
+
+  it('names the entity sets with their operations, $batch, WhoAmI and $metadata', () => {
+    const expected = [`${root}/`, `${root}/$metadata`, `${root}/$batch`, `${root}/WhoAmI`];
+    for (const [set, key] of [
+      ['accounts', 'accountid'],
+      ['contacts', 'contactid'],
+      ['opportunities', 'opportunityid'],
+      ['products', 'productid'],
+      ['transactioncurrencies', 'transactioncurrencyid'],
+      ['systemusers', 'systemuserid'],
+      ['roles', 'roleid'],
+      ['businessunits', 'businessunitid'],
+    ])
+      expected.push(`${root}/${set}`, `${root}/${set}/$count`, `${root}/${set}({${key}})`);
+    expected.push(`${root}/systemusers({systemuserid})/systemuserroles_association/$ref`);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(expected));
+    const account = document.paths[`${root}/accounts({accountid})`]!;
+    expect(Object.keys(account).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(account.patch!.parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-Match', in: 'header' }),
+    );
+    // Users come from the directory: the Web API reads them only.
+    expect(Object.keys(document.paths[`${root}/systemusers({systemuserid})`]!)).toEqual(['get']);
+    const list = document.paths[`${root}/accounts`]!.get!;
+    expect(list.parameters!.map((p) => ('name' in p ? p.name : p.$ref))).toEqual(
+      expect.arrayContaining(['$select', '$filter', '$orderby', '$top', '$count', '$expand']),
+    );
+    expect(schemaProperties(document, 'account')).toEqual(
+      expect.arrayContaining([
+        'accountid',
+        'name',
+        'accountnumber',
+        '_ownerid_value',
+        '_primarycontactid_value',
+      ]),
+    );
+    expect(document.components!.schemas!['account.create']).toMatchObject({
+      required: ['name'],
+      properties: { 'primarycontactid@odata.bind': { type: 'string' } },
+    });
+  });
+
+  it('each record schema is exactly what the API answers, for every entity set', async () => {
+    const created = await webApi(system, token, 'POST', 'accounts', { body: { name: 'OpenAPI account' } });
+    expect(created.status).toBe(204);
+    const contact = await webApi(system, token, 'POST', 'contacts', {
+      body: { firstname: 'Open', lastname: 'Api' },
+    });
+    expect(contact.status).toBe(204);
+    const served = await webApi<{ value: Array<{ name: string }> }>(system, token, 'GET', '');
+    const sets = served.body.value.map((s) => s.name).sort();
+    const documented = Object.keys(document.paths)
+      .map((p) => /^\/api\/data\/v9\.2\/([a-z]+)$/.exec(p)?.[1])
+      .filter((s): s is string => s !== undefined && s !== 'WhoAmI')
+      .sort();
+    expect(documented).toEqual(sets);
+    let compared = 0;
+    for (const set of sets) {
+      const page = await webApi<{ value: Json[] }>(system, token, 'GET', `${set}?$top=1`);
+      expect(page.status, set).toBe(200);
+      const record = page.body.value[0];
+      if (!record) continue;
+      const schema = (
+        document.paths[`${root}/${set}`]!.get!.responses['200'] as {
+          content: { 'application/json': { schema: { properties: { value: { items: { $ref: string } } } } } };
+        }
+      ).content['application/json'].schema.properties.value.items.$ref
+        .split('/')
+        .pop()!;
+      expect(Object.keys(record).sort(), set).toEqual(valueProperties(document, schema));
+      compared++;
+    }
+    // Products and opportunities may be empty; the rest always hold a record here.
+    expect(compared).toBeGreaterThanOrEqual(6);
+  });
+
+  it('$metadata still describes the same entity sets', async () => {
+    const metadata = await webApi(system, token, 'GET', '$metadata');
+    expect(metadata.status).toBe(200);
+    for (const name of Object.keys(document.components!.schemas!).filter(
+      (n) => !n.includes('.') && n !== 'error' && n !== 'WhoAmIResponse',
+    ))
+      expect(metadata.text).toContain(`<EntityType Name="${name}">`);
   });
 });

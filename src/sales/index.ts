@@ -13,6 +13,7 @@ import { registerWebApi } from './webapi/index.js';
 
 export type { SalesContext } from './context.js';
 export type { SalesCaller } from './security/caller.js';
+export { SALES_WEBAPI_OPENAPI_PATH } from './webapi/openapi.js';
 
 export interface SalesApp {
   context: SalesContext;

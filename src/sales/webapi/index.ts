@@ -8,6 +8,8 @@ import { invalidArgument, toDataverseError } from './dataverse-error.js';
 import { dispatch } from './dispatcher.js';
 import type { ExecutionScope, WebApiRequest, WebApiResponse } from './execution.js';
 import { ServiceProtection, type Admission } from './service-protection.js';
+import { SALES_WEBAPI_OPENAPI_PATH, salesWebApiOpenApiDocument } from './openapi.js';
+import { SERVICE_PATH } from './service-path.js';
 
 /**
  * The Dataverse-compatible Web API under /api/data/v9.2, in its own plugin scope: its own
@@ -16,7 +18,7 @@ import { ServiceProtection, type Admission } from './service-protection.js';
  * the dispatcher, which $batch reuses for its inner requests.
  */
 
-export const SERVICE_PATH = '/api/data/v9.2';
+export { SERVICE_PATH } from './service-path.js';
 
 /** The content type Dataverse answers JSON with. */
 const JSON_CONTENT_TYPE =
@@ -62,6 +64,12 @@ export async function registerWebApi(scope: FastifyInstance, ctx: SalesContext):
     concurrencyLimit: ctx.config.salesConcurrencyLimit,
     windowSeconds: ctx.config.salesWindowSeconds,
   });
+
+  // Outside the Web API's own scope: public like /docs/json (it describes the API, not anyone's
+  // data), so no token and no service protection. Hidden from /docs/json, which lists it beside itself.
+  scope.get(SALES_WEBAPI_OPENAPI_PATH, { schema: { hide: true } }, async () =>
+    salesWebApiOpenApiDocument(ctx.config.publicUrl),
+  );
 
   await scope.register(
     async (api) => {
@@ -140,8 +148,11 @@ export async function registerWebApi(scope: FastifyInstance, ctx: SalesContext):
             : await dispatch(execution, webRequest);
         return sendResponse(reply, response);
       };
-      api.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url: '/', handler });
-      api.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url: '/*', handler });
+      // The dispatcher routes below the service root (keys sit inside segments, which the router
+      // cannot express); these catch-alls are described by the Web API's own OpenAPI document.
+      const methods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+      api.route({ method: methods, url: '/', schema: { hide: true }, handler });
+      api.route({ method: methods, url: '/*', schema: { hide: true }, handler });
     },
     { prefix: SERVICE_PATH },
   );
