@@ -14,7 +14,8 @@ export const ROLE_LABEL: Record<DirectoryRole, string> = {
 
 /** The caller's directory role: applications hold none unless granted (they are not administrators). */
 export function directoryRoleOf(principal: Principal): DirectoryRole {
-  const role = principal.roles.find((r): r is DirectoryRole => r in RANK);
+  // Own keys only: `in` would take an inherited name (toString) for a role, ranked NaN: never refused.
+  const role = principal.roles.find((r): r is DirectoryRole => Object.hasOwn(RANK, r));
   return role ?? 'user';
 }
 
