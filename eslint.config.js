@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**/*.mjs', 'scripts/**/*.mjs'],
+    files: ['bench/**/*.mjs', 'scripts/**/*.mjs', 'stryker.config.mjs'],
     languageOptions: {
       globals: Object.fromEntries(
         [
