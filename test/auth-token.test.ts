@@ -271,6 +271,9 @@ describe('OAuth token endpoint: password grant and bearer tokens', () => {
     const db = system.running.database.db;
     const before = await db.select().from(signingKeys);
     // Retire the current key, then let two "processes" (separate contexts) start at once.
+    // A race on PGlite too: both starts find no active key before either inserts one (the key pair is
+    // generated in between), so the re-check inside the transaction is what keeps it to one key (seen
+    // failing without it); the advisory lock around it matters only on PostgreSQL.
     await db.update(signingKeys).set({ active: false });
     const secrets = SecretBox.loadOrCreate(system.config.dataDir, system.config.secretKey);
     const contexts = [0, 1].map(() => ({

@@ -111,6 +111,9 @@ async function apply(o: Op): Promise<boolean> {
 }
 
 describe('sync convergence', () => {
+  // Concurrent on PGlite as on PostgreSQL: the edits are separate HTTP requests landing between the
+  // running sync's own requests (its read of a record and its write come in different calls), which
+  // does not need overlapping transactions. PostgreSQL adds truly parallel queries on top.
   it(`converges with no echo after random concurrent changes on both sides (${ROUNDS} rounds, seed ${SEED})`, async () => {
     let bridgeWrites = 0;
     let personChanges = 0;

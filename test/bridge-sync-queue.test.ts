@@ -60,6 +60,8 @@ describe('sync runs on the job queue', () => {
     expect(job!.singleton_key).toMatch(/^request:/);
   });
 
+  // A race on PGlite as on PostgreSQL: two in-process workers take jobs at once and a run is many
+  // awaited HTTP calls, so without the lease two runs of a mapping interleave on either database.
   it('never lets two runs of one mapping overlap, however many are asked for at once', async () => {
     for (let i = 0; i < 5; i++)
       await erpApi(c).create('customers', {
