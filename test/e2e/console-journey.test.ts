@@ -15,6 +15,8 @@ import { startTestSystem, type TestSystem } from '../support/test-system.js';
 import { ensureWebBundle } from '../support/web-bundle.js';
 
 const STEP = { timeout: 60_000 };
+/** The console's sign-in request: a refusal (403) logs one console error in Chrome. */
+const SIGN_IN_URL = /\/auth\/sign-in$/;
 const INTEGRATION_USER = 'integration@contoso.com';
 const INTEGRATION_PASSWORD = 'Integration-Passw0rd!';
 const SAMPLE_USERS = ['Chris Green', 'Ben Andrews', 'David Longmuir', 'Cynthia Carey', 'Melissa MacBeth'];
@@ -144,9 +146,13 @@ describe.skipIf(!chromiumAvailable()).each(SCREENS)(
 
       // A download that breaks is offered again (the server keeps the file until one completes).
       await page.route('**/results.csv', (route) => route.abort('connectionreset'));
-      consoleErrors.allow(/ERR_CONNECTION_RESET \(http[^)]*\/results\.csv\)/);
+      const brokenDownload = consoleErrors.expectError({
+        url: /\/results\.csv$/,
+        failure: 'net::ERR_CONNECTION_RESET',
+      });
       await page.getByRole('button', { name: 'Download the results (CSV)' }).click();
       await page.getByText('The results file was not saved').waitFor();
+      await brokenDownload();
       await page.unroute('**/results.csv');
       const [results] = await Promise.all([
         page.waitForEvent('download'),
@@ -272,10 +278,14 @@ describe.skipIf(!chromiumAvailable()).each(SCREENS)(
         await dialog.getByLabel('Name').fill('Adatum Corporation');
         await dialog.getByLabel('City').fill('Seattle');
         await dialog.getByLabel('Salesperson code').fill('JR');
-        consoleErrors.allow(/status of 400/);
+        const unknownSalesperson = consoleErrors.expectError({
+          url: /\/api\/v2\.0\/companies\([^)]*\)\/customers$/,
+          status: 400,
+        });
         await dialog.getByRole('button', { name: 'Create' }).click();
         // The ERP refuses an unknown salesperson and says so; the message stands under that field.
         await dialog.getByText(/Create salesperson JR first|cannot be found/).waitFor();
+        await unknownSalesperson();
         await dialog.getByLabel('Salesperson code').fill('CG');
         await dialog.getByRole('button', { name: 'Create' }).click();
         await dialog.waitFor({ state: 'hidden' });
@@ -481,23 +491,29 @@ describe.skipIf(!chromiumAvailable()).each(SCREENS)(
       await page.getByRole('button', { name: /Account of Tandem Administrator/ }).click();
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-      consoleErrors.allow(/status of 403/);
+      // Each refusal below is one 403 from /auth/sign-in, expected by its own step and no other.
+      const mustChange = consoleErrors.expectError({ url: SIGN_IN_URL, status: 403 });
       await signIn('melissa@contoso.com', passwordOf('melissa@contoso.com'));
       // A temporary password is changed first; then the sign-in is refused with the reason, on the sign-in page.
       await page.getByRole('heading', { name: 'Update your password' }).waitFor();
+      await mustChange();
       await page.getByRole('textbox', { name: 'New password', exact: true }).fill('Melissa-Passw0rd!');
       await page.getByLabel('Confirm new password').fill('Melissa-Passw0rd!');
+      const nonInteractive = consoleErrors.expectError({ url: SIGN_IN_URL, status: 403 });
       await page.getByRole('button', { name: 'Update password and sign in' }).click();
       await page
         .getByRole('alert')
         .getByText(/non-interactive user in Sales/)
         .waitFor();
+      await nonInteractive();
       await shot('14-non-interactive-refused');
     });
 
     it('takes a new salesperson through the first sign-in', STEP, async () => {
+      const mustChange = consoleErrors.expectError({ url: SIGN_IN_URL, status: 403 });
       await signIn('chris@contoso.com', passwordOf('chris@contoso.com'));
       await page.getByRole('heading', { name: 'Update your password' }).waitFor();
+      await mustChange();
       await page.getByRole('textbox', { name: 'New password', exact: true }).fill('Chris-Passw0rd!');
       await page.getByLabel('Confirm new password').fill('Chris-Passw0rd!');
       await page.getByRole('button', { name: 'Update password and sign in' }).click();

@@ -37,23 +37,80 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A console error a step provokes on purpose: one request, its answer (status) or its failure. */
+export interface ExpectedConsoleError {
+  /** The request's address (the console message's location): a regular expression on the whole URL. */
+  url: RegExp;
+  /** The HTTP status Chrome reports ("… responded with a status of 400"). */
+  status?: number;
+  /** Or the network failure Chrome reports (e.g. 'net::ERR_CONNECTION_RESET'). */
+  failure?: string;
+}
+
 /**
- * Records every console error and page error of a page. A test calls `expectNone()` at its end;
- * `allow(pattern)` accepts errors a step provokes on purpose (a refused request logs one in Chrome).
+ * Records every console error and page error of a page. A test calls `unexpected()` at its end.
+ *
+ * `expectError({ url, status })` accepts exactly one error a step provokes on purpose (a refused
+ * request logs one in Chrome): the first console error for that URL with that status, once. It
+ * returns `seen()`, which the step awaits at its end: it waits for that error and closes the
+ * allowance, so it cannot hide a later refusal of the same kind; an expected error that never came
+ * is reported too. `allow(pattern)` accepts every matching error from then on; prefer
+ * `expectError`, which cannot hide a later unexpected 400 or 403.
  */
 export function watchConsole(page: Page) {
   const errors: string[] = [];
   const allowed: RegExp[] = [];
+  const expected: Array<{ what: ExpectedConsoleError; used: boolean; open: boolean; notify?: () => void }> =
+    [];
+  const describe = (what: ExpectedConsoleError) =>
+    `${what.status !== undefined ? `status ${what.status}` : what.failure} from ${what.url}`;
+  const matches = (what: ExpectedConsoleError, text: string, url: string) =>
+    what.url.test(url) &&
+    (what.status === undefined || text.includes(`status of ${what.status} `)) &&
+    (what.failure === undefined || text.includes(what.failure));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    const url = message.location().url;
+    const allowance = expected.find((e) => e.open && !e.used && matches(e.what, text, url));
+    if (allowance) {
+      allowance.used = true;
+      allowance.notify?.();
+      return;
+    }
+    errors.push(`console: ${text} (${url})`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return {
+    expectError(what: ExpectedConsoleError): () => Promise<void> {
+      const allowance: (typeof expected)[number] = { what, used: false, open: true };
+      expected.push(allowance);
+      return async () => {
+        if (!allowance.used) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 5_000);
+            allowance.notify = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        allowance.open = false;
+        if (!allowance.used) {
+          throw new Error(
+            `The step expected a console error (${describe(what)}) that never came. Errors so far: ${JSON.stringify(errors)}`,
+          );
+        }
+      };
+    },
     allow(pattern: RegExp) {
       allowed.push(pattern);
     },
     unexpected(): string[] {
-      return errors.filter((e) => !allowed.some((pattern) => pattern.test(e)));
+      return [
+        ...errors.filter((e) => !allowed.some((pattern) => pattern.test(e))),
+        ...expected.filter((e) => !e.used).map((e) => `expected but never logged: ${describe(e.what)}`),
+      ];
     },
   };
 }
