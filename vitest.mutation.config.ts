@@ -1,25 +1,22 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 /**
- * The tests Stryker may run for mutation testing (`npm run test:mutation`, see docs/testing.md and
- * the targets in stryker.config.mjs, which pick their own among these).
+ * The tests Stryker runs for mutation testing (`npm run test:mutation`, see docs/testing.md): those
+ * of the target being run (stryker.config.mjs sets MUTATION_TEST_FILES), else all of them. Not
+ * mergeConfig: it would add these to the whole suite's `include` instead of replacing it.
  */
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: [
-        'src/platform/http/token-verifier.test.ts',
-        'src/directory/authorisation.test.ts',
-        'src/erp/permission-sets.test.ts',
-        'src/erp/provisioning.test.ts',
-        'src/sales/security/depth.test.ts',
-        'test/sales-privileges.test.ts',
-        'test/sales-webapi-security.test.ts',
-        'src/bridge/setup/account-rules.test.ts',
-        'test/bridge-rules-setup.test.ts',
-      ],
-    },
-  }),
-);
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: process.env.MUTATION_TEST_FILES?.split(',') ?? [
+      'src/platform/http/token-verifier.test.ts',
+      'src/directory/authorisation.test.ts',
+      'src/erp/permission-sets.test.ts',
+      'src/erp/provisioning.test.ts',
+      'src/sales/security/depth.test.ts',
+      'src/bridge/setup/account-rules.test.ts',
+    ],
+  },
+});

@@ -5,6 +5,7 @@ import {
   directoryRoleOf,
   managementProblem,
   requireDirectoryRole,
+  ROLE_LABEL,
   type AdminActor,
 } from './authorisation.js';
 
@@ -33,6 +34,16 @@ describe('directoryRoleOf', () => {
     expect(directoryRoleOf(principal(['Global administrator', 'admin']))).toBe('user');
     // Not an own property of the rank table: an inherited name must not count as a role.
     expect(directoryRoleOf(principal(['toString', 'constructor']))).toBe('user');
+  });
+});
+
+describe('ROLE_LABEL', () => {
+  it('names each directory role as the console shows it', () => {
+    expect(ROLE_LABEL).toEqual({
+      global_administrator: 'Global administrator',
+      user_administrator: 'User administrator',
+      user: 'User',
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UserSnapshot } from '../directory/index.js';
-import { desiredState } from './provisioning.js';
+import { desiredState, hasBusinessCentralLicence } from './provisioning.js';
 
 const base: UserSnapshot = {
   id: '11111111-1111-1111-1111-111111111111',
@@ -45,5 +45,62 @@ describe('which directory users are ERP users', () => {
       desiredState({ ...base, licences: ['DYN365_BUSCENTRAL_PREMIUM'], signInAllowed: false }).reason,
     ).toMatch(/blocked/);
     expect(desiredState({ id: base.id, deleted: true }).reason).toMatch(/deleted/);
+  });
+});
+
+describe('the ERP user a directory user should be, whole', () => {
+  const licensed = { ...base, licences: ['DYN365_ENTERPRISE_PLAN1', 'DYN365_BUSCENTRAL_ESSENTIAL'] };
+
+  it('a licensed user who may sign in: enabled, licensed, not an administrator', () => {
+    expect(desiredState(licensed)).toEqual({ eligible: true, admin: false, licensed: true, reason: null });
+    expect(hasBusinessCentralLicence(licensed)).toBe(true);
+  });
+
+  it('the licence is recognised by its part number prefix only', () => {
+    expect(hasBusinessCentralLicence({ ...base, licences: ['X_DYN365_BUSCENTRAL'] })).toBe(false);
+    expect(hasBusinessCentralLicence({ ...base, licences: ['DYN365_BUSCENTRA'] })).toBe(false);
+    expect(hasBusinessCentralLicence({ ...base, licences: [] })).toBe(false);
+  });
+
+  it('a Global administrator without a licence: enabled, an administrator, not licensed', () => {
+    expect(desiredState({ ...base, directoryRole: 'global_administrator' })).toEqual({
+      eligible: true,
+      admin: true,
+      licensed: false,
+      reason: null,
+    });
+    // A User administrator is no ERP administrator, and needs a licence like anyone.
+    expect(desiredState({ ...base, directoryRole: 'user_administrator' })).toEqual({
+      eligible: false,
+      admin: false,
+      licensed: false,
+      reason: 'the user has no Business Central licence; assign one in the directory',
+    });
+  });
+
+  it('blocked sign-in disables even a licensed Global administrator, keeping what it is', () => {
+    expect(
+      desiredState({ ...licensed, directoryRole: 'global_administrator', signInAllowed: false }),
+    ).toEqual({
+      eligible: false,
+      admin: true,
+      licensed: true,
+      reason: 'sign-in is blocked in the directory; allow sign-in there',
+    });
+    expect(desiredState({ ...base, signInAllowed: false })).toEqual({
+      eligible: false,
+      admin: false,
+      licensed: false,
+      reason: 'sign-in is blocked in the directory; allow sign-in there',
+    });
+  });
+
+  it('a deleted user: disabled, nothing more', () => {
+    expect(desiredState({ id: base.id, deleted: true })).toEqual({
+      eligible: false,
+      admin: false,
+      licensed: false,
+      reason: 'the user was deleted from the directory',
+    });
   });
 });

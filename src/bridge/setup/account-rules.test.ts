@@ -165,3 +165,87 @@ describe('integration roles', () => {
     ).toBe('pass');
   });
 });
+
+describe('the words of every check (what a person reads to fix the account)', () => {
+  const words = (
+    checks: Array<{ rule?: string; id: string; status: string; message: string; fix?: string }>,
+  ) => checks.map((c) => [c.id, c.status, c.message, c.fix ?? '']);
+  const appUser = user({
+    domainname: 'app@contoso.com',
+    fullname: '#  Tandem bridge',
+    applicationid: 'client-1',
+    islicensed: false,
+    accessmode: 4,
+    roles: ['Integration Administrator', 'Integration User'],
+  });
+
+  it('A1: a disabled administrator with no roles, and one that has them all', () => {
+    expect(
+      words(
+        evaluateSetupAdministrator(
+          user({ domainname: admin.upn, isdisabled: true, disabledreason: 'Licence removed...', roles: [] }),
+        ),
+      ),
+    ).toMatchSnapshot();
+    expect(
+      words(
+        evaluateSetupAdministrator(
+          user({
+            domainname: admin.upn,
+            roles: ['System Customizer', 'Salesperson', 'System Administrator'],
+          }),
+        ),
+      ),
+    ).toMatchSnapshot();
+  });
+
+  it('A2: a missing user, the administrator, and users failing each way', () => {
+    expect(words(evaluateNamedIntegrationUser('nobody@contoso.com', undefined, admin))).toMatchSnapshot();
+    expect(
+      words(evaluateNamedIntegrationUser(admin.upn, user({ domainname: admin.upn }), admin)),
+    ).toMatchSnapshot();
+    expect(
+      words(
+        evaluateNamedIntegrationUser(
+          'sync@contoso.com',
+          user({ isdisabled: true, islicensed: false, accessmode: 3, roles: ['System Administrator'] }),
+          admin,
+        ),
+      ),
+    ).toMatchSnapshot();
+    expect(
+      words(evaluateNamedIntegrationUser('sync@contoso.com', user({ roles: [] }), undefined)),
+    ).toMatchSnapshot();
+  });
+
+  it('A7: a missing, a good and a bad application user', () => {
+    expect(words(evaluateApplicationUser(undefined, 'client-1'))).toMatchSnapshot();
+    expect(words(evaluateApplicationUser(appUser, 'client-1'))).toMatchSnapshot();
+    expect(
+      words(
+        evaluateApplicationUser(
+          { ...appUser, isdisabled: true, islicensed: true, accessmode: 0, roles: ['System Administrator'] },
+          'client-1',
+        ),
+      ),
+    ).toMatchSnapshot();
+  });
+
+  it('integration roles for A2 and A7: none, one or both missing', () => {
+    for (const rule of ['A2', 'A7'] as const) {
+      expect(words([evaluateIntegrationRoles({ ...appUser, roles: [] }, rule)])).toMatchSnapshot();
+      expect(
+        words([evaluateIntegrationRoles({ ...appUser, roles: ['Integration User'] }, rule)]),
+      ).toMatchSnapshot();
+      expect(words([evaluateIntegrationRoles(appUser, rule)])).toMatchSnapshot();
+    }
+  });
+
+  it('A4: each access mode against what setup did', () => {
+    for (const expected of [4, null]) {
+      for (const accessmode of [0, 1, 2, 3, 4, 9]) {
+        expect(words([evaluateAccessMode(user({ accessmode }), expected)])).toMatchSnapshot();
+      }
+    }
+  });
+});

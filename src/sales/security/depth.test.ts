@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEPTH_LABEL,
   depthNeeded,
   depthReaches,
   DEPTHS,
   effectiveDepth,
+  isDepth,
+  isRight,
+  isSecuredTable,
+  RIGHTS,
   maxDepth,
   privilegeName,
   type Depth,
@@ -60,5 +65,27 @@ describe('privilege depths', () => {
     expect(effectiveDepth('transactioncurrency', 'BusinessUnit')).toBe('Organization');
     expect(effectiveDepth('product', 'None')).toBe('None');
     expect(effectiveDepth('account', 'User')).toBe('User');
+  });
+});
+
+describe('the names of the privilege model', () => {
+  it('recognises rights, depths and secured tables by their exact names only', () => {
+    expect(RIGHTS.filter(isRight)).toEqual([...RIGHTS]);
+    expect(['read', 'Admin', '', 'toString'].some(isRight)).toBe(false);
+    expect(DEPTHS.filter(isDepth)).toEqual([...DEPTHS]);
+    expect(['Global', 'organization', '', 'constructor'].some(isDepth)).toBe(false);
+    expect(isSecuredTable('account')).toBe(true);
+    expect(isSecuredTable('businessunit')).toBe(true);
+    expect(['Account', 'lead', '', 'toString', 'hasOwnProperty'].some(isSecuredTable)).toBe(false);
+  });
+
+  it('labels depths as the role editor shows them', () => {
+    expect(DEPTHS.map((depth) => DEPTH_LABEL[depth])).toEqual([
+      'None',
+      'User',
+      'Business Unit',
+      'Parent: Child Business Units',
+      'Organization',
+    ]);
   });
 });
