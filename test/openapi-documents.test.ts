@@ -46,6 +46,43 @@ describe('/docs lists every document', () => {
   });
 });
 
+describe("the bridge setup steps' inputs", () => {
+  it("publishes each step's input schema, titled by step, and the steps as the path's values", async () => {
+    const main = await fetchDocument(system.url, '/docs/json');
+    expect(structuralProblems(main)).toEqual([]);
+    const operation = main.paths['/bridge/setup/steps/{step}']!.post!;
+    const step = operation.parameters!.find((p) => 'name' in p && p.name === 'step') as {
+      schema: { enum: string[] };
+    };
+    const steps = [
+      'sales-url',
+      'admin',
+      'integration-user',
+      'solution',
+      'erp-permissions',
+      'access-mode',
+      'currency',
+      'mappings',
+      'salespeople',
+      'finish',
+    ];
+    expect(step.schema.enum).toEqual(steps);
+    const body = operation.requestBody!.content['application/json']!.schema as { anyOf: Json[] };
+    const byStep = Object.fromEntries(body.anyOf.map((s) => [s.title as string, s]));
+    expect(Object.keys(byStep)).toEqual(steps);
+    expect(byStep['sales-url']).toMatchObject({
+      properties: { salesUrl: { type: 'string', maxLength: 2048 }, allowHttp: { type: 'boolean' } },
+      required: ['salesUrl'],
+      additionalProperties: false,
+    });
+    expect(byStep.admin).toMatchObject({ required: ['userName', 'password'] });
+    expect(JSON.stringify(byStep['integration-user'])).toContain('"application"');
+    expect(byStep.salespeople).toMatchObject({
+      properties: { auto: { type: 'boolean' }, createMissing: { type: 'boolean' } },
+    });
+  });
+});
+
 describe('the ERP API document', () => {
   let document: OpenApi;
   let call: ReturnType<typeof erpClient>['call'];
