@@ -12,6 +12,7 @@ import {
 import { AppError } from './app-error.js';
 import { PAGE_CSP } from './csp.js';
 import { sendProblem } from './problem.js';
+import { recordRoutes } from './route-catalogue.js';
 import { serializeError } from './safe-error.js';
 
 declare module 'fastify' {
@@ -89,6 +90,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  recordRoutes(app);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
