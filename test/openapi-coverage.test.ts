@@ -16,7 +16,7 @@ const NOT_DESCRIBED: Array<{ pattern: RegExp; reason: string; onlyWithBuild?: bo
   { pattern: /^\/docs(\/.*)?$/, reason: 'the API browser itself and the documents it shows' },
   {
     pattern: /^\/healthz$/,
-    reason: 'a liveness probe for process managers and load balancers, no API (docs/operations.md)',
+    reason: 'a liveness probe for process managers and load balancers, not an API of any app',
   },
   { pattern: /^\/$/, reason: "the console's page" },
   { pattern: /^\/admin(\/\*)?$/, reason: "the console's client routes, all answered with its page" },
