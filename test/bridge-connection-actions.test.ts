@@ -277,3 +277,34 @@ describe('enabling a connection whose account checks fail', () => {
     ]);
   });
 });
+
+describe('an integration user that lost Integration Administrator', () => {
+  // Without that role it may not read security roles, so Sales lists none of its own: that is "not
+  // known", and the check says which role went instead of "has no Sales security role".
+  it('is told exactly that role is missing, not that it has no role at all', async () => {
+    await giveRoles(system, [integration()], ['Integration Administrator'], 'remove');
+    expect(await integrationRoles()).toEqual(['Integration User', 'Salesperson']);
+
+    const tested = await ok(system, 'POST', '/bridge/connection/test');
+    const failing = tested.checks.filter((c: Check) => c.status === 'fail');
+    expect(failing.map((c: Check) => [c.id, c.message])).toEqual([
+      [
+        'a2.integration-roles',
+        `The integration user ${integration()} lacks the role Integration Administrator that the integration solution gives it: without it, ${integration()} cannot read its own security roles.`,
+      ],
+    ]);
+    const hasRole = tested.checks.find((c: Check) => c.id === 'a2.has-role');
+    expect(hasRole).toMatchObject({ status: 'pass' });
+
+    const reply = await call(system, 'POST', '/bridge/connection/redeploy', {
+      userName: system.admin.upn,
+      password: system.admin.password,
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(await integrationRoles()).toEqual([
+      'Integration Administrator',
+      'Integration User',
+      'Salesperson',
+    ]);
+  });
+});

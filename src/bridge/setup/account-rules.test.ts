@@ -5,6 +5,7 @@ import {
   evaluateIntegrationRoles,
   evaluateNamedIntegrationUser,
   evaluateSetupAdministrator,
+  integrationUserState,
   type SalesUserFacts,
 } from './account-rules.js';
 
@@ -169,7 +170,7 @@ describe('integration roles', () => {
 describe('the words of every check (what a person reads to fix the account)', () => {
   const words = (
     checks: Array<{ rule?: string; id: string; status: string; message: string; fix?: string }>,
-  ) => checks.map((c) => [c.id, c.status, c.message, c.fix ?? '']);
+  ) => checks.map((c) => [c.rule, c.id, c.status, c.message, c.fix ?? '']);
   const appUser = user({
     domainname: 'app@contoso.com',
     fullname: '#  Tandem bridge',
@@ -241,9 +242,19 @@ describe('the words of every check (what a person reads to fix the account)', ()
     }
   });
 
+  it('roles the integration identity cannot read: Integration Administrator is gone, a role it has', () => {
+    const hidden = user({ roles: [], rolesHidden: true });
+    for (const rule of ['A2', 'A7'] as const) {
+      expect(words([evaluateIntegrationRoles(hidden, rule)])).toMatchSnapshot();
+    }
+    expect(words(integrationUserState(hidden))).toMatchSnapshot();
+    // Hidden is not "none": a user shown no roles by an identity that can read roles has none.
+    expect(failing(integrationUserState(user({ roles: [] })))).toEqual(['a2.has-role']);
+  });
+
   it('A4: each access mode against what setup did', () => {
     for (const expected of [4, null]) {
-      for (const accessmode of [0, 1, 2, 3, 4, 9]) {
+      for (const accessmode of [0, 1, 2, 3, 4, 5, 9]) {
         expect(words([evaluateAccessMode(user({ accessmode }), expected)])).toMatchSnapshot();
       }
     }

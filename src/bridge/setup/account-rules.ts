@@ -46,6 +46,12 @@ export interface SalesUserFacts {
   accessmode: number;
   applicationid?: string | null;
   roles: string[];
+  /**
+   * True when Sales showed none of the user's roles because the identity reading them may not read
+   * security roles at all (the integration identity reads them through Integration Administrator):
+   * its roles are then unknown, not none.
+   */
+  rolesHidden?: boolean;
 }
 
 const pass = (rule: string, id: string, message: string): CheckResult => ({
@@ -197,14 +203,20 @@ export function integrationUserState(user: SalesUserFacts): CheckResult[] {
       : pass('A2', 'a2.not-system-administrator', `${who} does not have ${ROLE.systemAdministrator}.`),
   );
   checks.push(
-    user.roles.length === 0
+    user.roles.length === 0 && !user.rolesHidden
       ? fail(
           'A2',
           'a2.has-role',
           `The integration user ${who} has no Sales security role.`,
           `Give ${who} at least one role in Sales (for example ${ROLE.salesperson}); setup then adds ${ROLE.integrationAdministrator} and ${ROLE.integrationUser}.`,
         )
-      : pass('A2', 'a2.has-role', `${who} has the roles ${listAnd(user.roles)}.`),
+      : pass(
+          'A2',
+          'a2.has-role',
+          user.rolesHidden
+            ? `${who} has Sales roles (it reads its own user), though it cannot read which.`
+            : `${who} has the roles ${listAnd(user.roles)}.`,
+        ),
   );
   return checks;
 }
@@ -279,6 +291,16 @@ export function evaluateApplicationUser(user: SalesUserFacts | undefined, client
 /** After the solution is deployed the integration identity must hold both integration roles. */
 export function evaluateIntegrationRoles(user: SalesUserFacts, rule: 'A2' | 'A7'): CheckResult {
   const who = rule === 'A7' ? displayName(user) : user.domainname;
+  const fix = `Redeploy the integration solution (POST /bridge/connection/redeploy with an administrator's credentials); it assigns both roles to ${who}.`;
+  // Integration Administrator is what lets the identity read roles: hidden roles mean it is gone,
+  // and whether Integration User is still there cannot be seen.
+  if (user.rolesHidden)
+    return fail(
+      rule,
+      `${rule.toLowerCase()}.integration-roles`,
+      `The integration user ${who} lacks the role ${ROLE.integrationAdministrator} that the integration solution gives it: without it, ${who} cannot read its own security roles.`,
+      fix,
+    );
   const missing = [ROLE.integrationAdministrator, ROLE.integrationUser].filter(
     (r) => !user.roles.includes(r),
   );
@@ -287,7 +309,7 @@ export function evaluateIntegrationRoles(user: SalesUserFacts, rule: 'A2' | 'A7'
         rule,
         `${rule.toLowerCase()}.integration-roles`,
         `The integration user ${who} lacks the role${missing.length > 1 ? 's' : ''} ${listAnd(missing)} that the integration solution gives it.`,
-        `Redeploy the integration solution (POST /bridge/connection/redeploy with an administrator's credentials); it assigns both roles to ${who}.`,
+        fix,
       )
     : pass(
         rule,

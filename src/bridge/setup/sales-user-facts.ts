@@ -17,10 +17,14 @@ export async function salesUserFacts(sales: SalesClient, systemUserId: string): 
     sales.getSystemUser(systemUserId, SELECT),
     sales.listUserRoles(systemUserId),
   ]);
-  return toFacts(
+  const facts = toFacts(
     user,
     roles.map((r) => r.name),
   );
+  // Sales lists only the roles the caller may read, so "none" from an identity that may read no role
+  // at all (Sales always has System Administrator) means "not known", not "no roles".
+  if (roles.length === 0 && (await sales.listRoles()).length === 0) facts.rolesHidden = true;
+  return facts;
 }
 
 export function toFacts(user: SystemUser, roles: string[]): SalesUserFacts {
