@@ -129,6 +129,9 @@ describe('bulk user import over HTTP', () => {
       'Display Name': 'Chris Green',
       Result: 'Created',
     });
+    // The licence by the name the console shows, not its part number (issue 14, item 10).
+    expect(records[0]!.Message).toContain('Licensed for Dynamics 365 Customer Engagement Plan.');
+    expect(records.every((r) => !r.Message!.includes('DYN365_'))).toBe(true);
     const password = records[0]!['Temporary Password']!;
     expect(password).toMatch(/^[A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){4}$/);
     expect(new Set(records.map((r) => r['Temporary Password'])).size).toBe(5);

@@ -53,11 +53,15 @@ export async function takeImportResults(
       expired: boolean;
     }>(
       tx,
-      sql`select state, results_taken, result->>'sealedPasswordSeed' as seed, result->>'licence' as licence,
-                 result->>'passwordScheme' as scheme,
-                 coalesce((result->>'resultsStartedAt')::timestamptz
+      // The file is for people: the licence by the name every page uses, not its part number.
+      sql`select i.state, i.results_taken, i.result->>'sealedPasswordSeed' as seed,
+                 coalesce(s.name, i.result->>'licence') as licence,
+                 i.result->>'passwordScheme' as scheme,
+                 coalesce((i.result->>'resultsStartedAt')::timestamptz
                             < now() - make_interval(mins => ${RESULTS_RETRY_MINUTES}), false) as expired
-          from directory.imports where id = ${importId} for update`,
+          from directory.imports i
+          left join directory.skus s on s.part_number = i.result->>'licence'
+          where i.id = ${importId} for update of i`,
     );
     if (!current || current.state === 'uploading') {
       throw new AppError('NotFound', `There is no import ${importId}.`);
