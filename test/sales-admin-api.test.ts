@@ -128,12 +128,15 @@ describe('Sales admin API (/sales/admin)', () => {
 
     const searched = await call(admin, 'GET', '/sales/admin/users?search=BOB');
     expect((searched.body.value as UserView[]).map((u) => u.domainname)).toEqual(['bob@contoso.com']);
+    // The list says its total: of the filtered list, on every page.
+    expect(searched.body.count).toBe(1);
 
     const seen: string[] = [];
     let next: string | undefined = `${system.url}/sales/admin/users?top=2`;
     while (next) {
       const page = await call(admin, 'GET', next.slice(system.url.length));
       seen.push(...(page.body.value as UserView[]).map((u) => u.domainname));
+      expect(page.body.count).toBe(users.length);
       next = page.body.nextLink;
     }
     expect(seen).toEqual(users.map((u) => u.domainname));

@@ -118,7 +118,7 @@ function decodeSkipToken(token: string): { domainname: string; id: string } {
 export async function listSystemUsers(
   ctx: SalesContext,
   options: ListUsersOptions,
-): Promise<{ value: SystemUserView[]; nextSkipToken: string | null }> {
+): Promise<{ value: SystemUserView[]; count: number; nextSkipToken: string | null }> {
   const conditions: SQL[] = [ne(systemusers.systemuserid, SYSTEM_USER_ID)];
   if (options.search?.trim()) {
     const pattern = `%${options.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -126,6 +126,11 @@ export async function listSystemUsers(
   }
   if (options.isdisabled !== undefined) conditions.push(eq(systemusers.isdisabled, options.isdisabled));
   if (options.accessmode !== undefined) conditions.push(eq(systemusers.accessmode, options.accessmode));
+  // The total of the filtered list, whichever page this is.
+  const [total] = await ctx.db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(systemusers)
+    .where(and(...conditions));
   if (options.skiptoken) {
     const after = decodeSkipToken(options.skiptoken);
     conditions.push(
@@ -145,6 +150,7 @@ export async function listSystemUsers(
   const last = page[page.length - 1];
   return {
     value: await withRoles(ctx, page),
+    count: Number(total?.count ?? 0),
     nextSkipToken:
       rows.length > options.top && last
         ? Buffer.from(JSON.stringify([last.domainname, last.systemuserid])).toString('base64url')

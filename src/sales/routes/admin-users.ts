@@ -55,7 +55,13 @@ export async function registerAdminUsersRoutes(app: FastifyInstance, ctx: SalesC
         summary:
           'List Sales users with their roles, access mode and licence state (keyset-paged: follow nextLink)',
         querystring: listQuery,
-        response: { 200: z.object({ value: z.array(systemUserResponse), nextLink: z.string().optional() }) },
+        response: {
+          200: z.object({
+            value: z.array(systemUserResponse),
+            count: z.number().describe('How many users match the filters, on every page'),
+            nextLink: z.string().optional(),
+          }),
+        },
       },
     },
     async (request) => {
@@ -77,7 +83,7 @@ export async function registerAdminUsersRoutes(app: FastifyInstance, ctx: SalesC
         params.set('skiptoken', page.nextSkipToken);
         nextLink = `${ctx.config.publicUrl}/sales/admin/users?${params.toString()}`;
       }
-      return { value: page.value, ...(nextLink ? { nextLink } : {}) };
+      return { value: page.value, count: page.count, ...(nextLink ? { nextLink } : {}) };
     },
   );
 
