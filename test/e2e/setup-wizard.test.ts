@@ -263,6 +263,74 @@ describe.skipIf(!chromiumAvailable())('the assisted setup for a new administrato
     },
   );
 
+  it(
+    'opens each Sales user with its roles, licence, business unit, directory user and ERP salesperson; a customer’s salesperson is picked (point 10)',
+    { timeout: 90_000 },
+    async () => {
+      // Salespeople for everyone, so each Sales user has one to link to.
+      await go('Couple salespeople');
+      const coupling = page.getByRole('table', { name: 'Sales users and their salespeople' });
+      await coupling.getByRole('checkbox', { name: 'Select all uncoupled users' }).check();
+      await page.getByRole('button', { name: /Create salespeople for the selected users/ }).click();
+      await page.getByText(/salespeople created in the ERP and coupled/).waitFor();
+
+      // The Sales users list says its total.
+      await go('Users');
+      const users = page.getByRole('table', { name: 'Sales users' });
+      await users.getByRole('link', { name: 'ana', exact: true }).waitFor();
+      const total = page.getByRole('status').filter({ hasText: /^\d+ Sales users?$/ });
+      await total.waitFor();
+      const rows = (await users.getByRole('row').count()) - 1;
+      expect(await total.innerText()).toBe(`${rows} Sales users`);
+
+      // Each user opens: roles, access mode, licence, business unit, the directory user, the salesperson.
+      await users.getByRole('link', { name: 'ana', exact: true }).click();
+      await page.getByRole('heading', { name: 'ana', level: 1 }).waitFor();
+      const details = page.getByRole('definition').filter({ hasText: /./ });
+      await details.first().waitFor();
+      const salesUser = page.locator('dl[aria-label="Sales user"]');
+      await expect.poll(() => salesUser.innerText()).not.toMatch(/Loading/);
+      const text = await salesUser.innerText();
+      expect(text).toMatch(/Security roles\s+\S/);
+      expect(text).toMatch(/Access mode\s+Read-Write/);
+      expect(text).toMatch(/Licence\s+Licensed \(Dynamics 365 Customer Engagement Plan\)/);
+      expect(text).toMatch(/Business unit\s+\S/);
+      const linked = page.locator('dl[aria-label="Directory and ERP"]');
+      const salesperson = linked.getByRole('link', { name: /· ana$/ });
+      await salesperson.waitFor();
+      await expectAccessible(page, 'a Sales user’s page');
+
+      // The directory user links back to both.
+      await linked.getByRole('link', { name: `ana@${system.admin.upn.split('@')[1]}` }).click();
+      await page.getByRole('heading', { name: 'ana', level: 1 }).waitFor();
+      const both = page.locator('dl[aria-label="Sales and ERP"]');
+      await both.getByRole('link', { name: 'ana', exact: true }).waitFor();
+      await both.getByRole('link', { name: /· ana$/ }).click();
+      await page.getByRole('heading', { name: 'Salespeople', level: 1 }).waitFor();
+      await page.getByRole('table').getByText('ana', { exact: true }).first().waitFor();
+
+      // A customer's salesperson is one of the salespeople, picked from a list.
+      await page
+        .getByRole('navigation')
+        .getByRole('link', { name: 'Customers', exact: true })
+        .first()
+        .click();
+      await page.getByRole('button', { name: 'New customer' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name').fill('Lookup Traders');
+      const pick = dialog.getByRole('combobox', { name: 'Salesperson code' });
+      await pick.click();
+      const option = page.getByRole('option', { name: /· ana$/ });
+      await option.waitFor();
+      const code = (await option.innerText()).split(' · ')[0]!;
+      await option.click();
+      await expectAccessible(page, 'the New customer dialog', '[role="dialog"]');
+      await dialog.getByRole('button', { name: 'Create' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('row', { name: new RegExp(`Lookup Traders.*${code}`) }).waitFor();
+    },
+  );
+
   it('logged no console error', () => {
     expect(consoleErrors.unexpected()).toEqual([]);
   });

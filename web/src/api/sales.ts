@@ -28,12 +28,36 @@ export interface SalesUser {
   islicensed: boolean;
   isintegrationuser: boolean;
   applicationid: string | null;
+  /** The directory user this Sales user is provisioned from (null for an application user). */
+  azureactivedirectoryobjectid?: string | null;
+  businessunitid?: string;
   roles: { roleid: string; name: string }[];
 }
 
 export interface SalesUserPage {
   value: SalesUser[];
+  /** How many users match the filters, on every page. */
+  count?: number;
   nextLink?: string;
+}
+
+export function getSalesUser(systemUserId: string): Promise<SalesUser> {
+  return apiJson(`/sales/admin/users/${encodeURIComponent(systemUserId)}`, { credentials: 'token' });
+}
+
+/** The Sales user provisioned from a directory user, found by user name; null when there is none. */
+export async function findSalesUser(userName: string): Promise<SalesUser | null> {
+  const page = await listSalesUsers({ search: userName, top: 10 });
+  return page.value.find((u) => u.domainname.toLowerCase() === userName.toLowerCase()) ?? null;
+}
+
+/** A business unit's name, through the Dataverse Web API. */
+export async function getBusinessUnitName(businessUnitId: string): Promise<string> {
+  const unit = await apiJson<{ name: string }>(
+    `/api/data/v9.2/businessunits(${encodeURIComponent(businessUnitId)})?$select=name`,
+    { credentials: 'token' },
+  );
+  return unit.name;
 }
 
 export function listSalesUsers(

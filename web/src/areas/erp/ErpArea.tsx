@@ -27,14 +27,24 @@ export default function ErpArea() {
   }
   const company = companies.data[0];
   if (!company) return <EmptyState title="The ERP has no company yet" />;
+  // Each page is keyed by its entity, so its search and page start afresh (the routes share one component).
   return (
     <Routes>
       <Route index element={<Navigate to="salespeople" replace />} />
-      <Route path="salespeople" element={<ErpRecordPage company={company} entity={SALESPEOPLE} />} />
-      <Route path="customers" element={<ErpRecordPage company={company} entity={CUSTOMERS} />} />
-      <Route path="contacts" element={<ErpRecordPage company={company} entity={CONTACTS} />} />
-      <Route path="items" element={<ErpRecordPage company={company} entity={ITEMS} />} />
-      <Route path="opportunities" element={<ErpRecordPage company={company} entity={OPPORTUNITIES} />} />
+      <Route
+        path="salespeople"
+        element={<ErpRecordPage key="SALESPEOPLE" company={company} entity={SALESPEOPLE} />}
+      />
+      <Route
+        path="customers"
+        element={<ErpRecordPage key="CUSTOMERS" company={company} entity={CUSTOMERS} />}
+      />
+      <Route path="contacts" element={<ErpRecordPage key="CONTACTS" company={company} entity={CONTACTS} />} />
+      <Route path="items" element={<ErpRecordPage key="ITEMS" company={company} entity={ITEMS} />} />
+      <Route
+        path="opportunities"
+        element={<ErpRecordPage key="OPPORTUNITIES" company={company} entity={OPPORTUNITIES} />}
+      />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -14,10 +14,16 @@ import {
   Option,
   tokens,
 } from '@fluentui/react-components';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { messageOf } from '../../api/api-error';
-import { createErpRecord, updateErpRecord, type Company, type ErpRecord } from '../../api/erp';
+import {
+  createErpRecord,
+  listErpRecords,
+  updateErpRecord,
+  type Company,
+  type ErpRecord,
+} from '../../api/erp';
 import { FormError } from '../../components/FormError';
 import type { ErpEntity, ErpField } from './entities';
 import { useReturnFocus } from '../../components/useReturnFocus';
@@ -163,6 +169,13 @@ export function ErpRecordDialog({
                           checked={Boolean(values[field.name])}
                           onChange={(_, d) => setValues((v) => ({ ...v, [field.name]: Boolean(d.checked) }))}
                         />
+                      ) : field.type === 'lookup' && field.lookup ? (
+                        <LookupDropdown
+                          company={company}
+                          lookup={field.lookup}
+                          value={String(values[field.name] ?? '')}
+                          onChange={(value) => setValues((v) => ({ ...v, [field.name]: value }))}
+                        />
                       ) : field.type === 'choice' ? (
                         <Dropdown
                           value={String(values[field.name]).trim() || '(none)'}
@@ -203,5 +216,53 @@ export function ErpRecordDialog({
         </form>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/** A field that refers to another record (a customer's salesperson): picked from that list, not typed. */
+function LookupDropdown({
+  company,
+  lookup,
+  value,
+  onChange,
+}: {
+  company: Company;
+  lookup: NonNullable<ErpField['lookup']>;
+  value: string;
+  onChange(value: string): void;
+}) {
+  const records = useQuery({
+    queryKey: ['erp', company.id, lookup.entitySet, 'lookup'],
+    queryFn: () => listErpRecords(company.id, lookup.entitySet, { orderBy: lookup.key, top: 1000, skip: 0 }),
+  });
+  const options = (records.data?.value ?? []).map((r) => ({
+    key: String(r[lookup.key] ?? ''),
+    name: String(r[lookup.name] ?? ''),
+  }));
+  const label = (key: string) => {
+    const found = options.find((o) => o.key === key);
+    return found ? `${found.key} · ${found.name}` : key;
+  };
+  return (
+    <Dropdown
+      value={value ? label(value) : '(none)'}
+      selectedOptions={[value]}
+      placeholder={records.isPending ? `Loading ${lookup.title}…` : undefined}
+      onOptionSelect={(_, d) => onChange(d.optionValue ?? '')}
+    >
+      <Option value="" text="(none)">
+        (none)
+      </Option>
+      {options.map((o) => (
+        <Option key={o.key} value={o.key} text={`${o.key} · ${o.name}`}>
+          {`${o.key} · ${o.name}`}
+        </Option>
+      ))}
+      {value && !options.some((o) => o.key === value) ? (
+        <Option value={value} text={value}>
+          {value}
+        </Option>
+      ) : null}
+    </Dropdown>
   );
 }

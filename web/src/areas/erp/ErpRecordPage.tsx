@@ -16,6 +16,7 @@ import {
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { listErpRecords, type Company, type ErpRecord } from '../../api/erp';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
@@ -51,7 +52,9 @@ function display(field: ErpField, value: unknown): string {
 /** One ERP list (salespeople, customers, contacts, items, opportunities) with create and edit. */
 export function ErpRecordPage({ company, entity }: { company: Company; entity: ErpEntity }) {
   const styles = useStyles();
-  const [search, setSearch] = useState('');
+  // A link from elsewhere (a Sales user's coupled salesperson) may open the list searched.
+  const [params] = useSearchParams();
+  const [search, setSearch] = useState(params.get('search') ?? '');
   const settled = useDebounced(search.trim());
   const [page, setPage] = useState({ key: '', index: 0 });
   const [editing, setEditing] = useState<ErpRecord | 'new' | null>(null);

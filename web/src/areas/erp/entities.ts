@@ -2,7 +2,9 @@
 export interface ErpField {
   name: string;
   label: string;
-  type: 'text' | 'number' | 'boolean' | 'choice';
+  type: 'text' | 'number' | 'boolean' | 'choice' | 'lookup';
+  /** For a lookup: the entity set whose records it picks, by which key, shown with which name. */
+  lookup?: { entitySet: string; key: string; name: string; title: string };
   max?: number;
   options?: string[];
   /** Shown in the list. */
@@ -22,6 +24,14 @@ export interface ErpEntity {
   searchField: string;
   fields: ErpField[];
 }
+
+/** A salesperson picked from the ERP's salespeople, not typed. */
+const SALESPERSON_LOOKUP = {
+  entitySet: 'salespeoplePurchasers',
+  key: 'code',
+  name: 'displayName',
+  title: 'salespeople',
+};
 
 export const SALESPEOPLE: ErpEntity = {
   entitySet: 'salespeoplePurchasers',
@@ -75,7 +85,13 @@ export const CUSTOMERS: ErpEntity = {
     { name: 'country', label: 'Country/region code', type: 'text', max: 10 },
     { name: 'phoneNumber', label: 'Phone no.', type: 'text', max: 30, column: true },
     { name: 'email', label: 'Email', type: 'text', max: 80 },
-    { name: 'salespersonCode', label: 'Salesperson code', type: 'text', max: 20, column: true },
+    {
+      name: 'salespersonCode',
+      label: 'Salesperson code',
+      type: 'lookup',
+      lookup: SALESPERSON_LOOKUP,
+      column: true,
+    },
     { name: 'creditLimit', label: 'Credit limit (LCY)', type: 'number' },
     {
       name: 'blocked',
@@ -164,7 +180,13 @@ export const OPPORTUNITIES: ErpEntity = {
     },
     { name: 'description', label: 'Description', type: 'text', max: 100, column: true, required: true },
     { name: 'contactNumber', label: 'Contact no.', type: 'text', max: 20, column: true },
-    { name: 'salespersonCode', label: 'Salesperson code', type: 'text', max: 20, column: true },
+    {
+      name: 'salespersonCode',
+      label: 'Salesperson code',
+      type: 'lookup',
+      lookup: SALESPERSON_LOOKUP,
+      column: true,
+    },
     {
       name: 'status',
       label: 'Status',

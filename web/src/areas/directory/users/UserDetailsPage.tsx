@@ -5,6 +5,7 @@ import { useParams } from 'react-router';
 import { messageOf } from '../../../api/api-error';
 import { getUser, resetPassword, setSignInAllowed } from '../../../api/directory';
 import { AppLink } from '../../../components/AppLink';
+import { CoupledSalesperson, Details, useLinkedSalesUser } from '../../../components/LinkedRecords';
 import { ErrorState } from '../../../components/ErrorState';
 import { FormError } from '../../../components/FormError';
 import { LoadingState } from '../../../components/LoadingState';
@@ -127,6 +128,7 @@ export function UserDetailsPage() {
           />
           <UserLicences key={u.rowVersion} user={u} />
         </Card>
+        <LinkedRecords userName={u.userPrincipalName} />
         <Card>
           <CardHeader
             header={
@@ -139,5 +141,31 @@ export function UserDetailsPage() {
         </Card>
       </div>
     </>
+  );
+}
+
+/** The same person in Sales and in the ERP: the Sales user and the coupled ERP salesperson. */
+function LinkedRecords({ userName }: { userName: string }) {
+  const sales = useLinkedSalesUser(userName);
+  return (
+    <Card>
+      <CardHeader
+        header={
+          <Text as="h2" weight="semibold" size={500}>
+            Sales and ERP
+          </Text>
+        }
+      />
+      <Details
+        label="Sales and ERP"
+        rows={[
+          ['Sales user', sales.link],
+          [
+            'ERP salesperson',
+            sales.systemUserId ? <CoupledSalesperson systemUserId={sales.systemUserId} /> : <Text>—</Text>,
+          ],
+        ]}
+      />
+    </Card>
   );
 }

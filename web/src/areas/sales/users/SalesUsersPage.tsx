@@ -10,6 +10,7 @@ import {
   TableHeaderCell,
   TableRow,
   TableSelectionCell,
+  Text,
   Toolbar,
   ToolbarButton,
   tokens,
@@ -19,6 +20,7 @@ import { ArrowClockwiseRegular, PersonSettingsRegular, ShieldKeyholeRegular } fr
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { accessModeLabel, listSalesUsers, type SalesUser } from '../../../api/sales';
+import { AppLink } from '../../../components/AppLink';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { LoadingState } from '../../../components/LoadingState';
@@ -36,6 +38,7 @@ const PAGE_SIZE = 50;
 
 const useStyles = makeStyles({
   filters: { display: 'flex', gap: tokens.spacingHorizontalL, marginBottom: tokens.spacingVerticalM },
+  total: { display: 'block', margin: `0 0 ${tokens.spacingVerticalS}` },
   scroller: { overflowX: 'auto' },
   // Long names and e-mail addresses wrap inside their cell instead of running into the next one.
   table: {
@@ -109,6 +112,13 @@ export function SalesUsersPage() {
       </Toolbar>
       <Notice message={notice} onDismiss={() => setNotice(null)} />
       <Updating active={users.isFetching && !users.isPending} />
+      {users.data?.count !== undefined ? (
+        // The total of the whole list (every page), so a long list says how long it is.
+        <Text as="p" role="status" className={styles.total}>
+          {users.data.count} Sales user{users.data.count === 1 ? '' : 's'}
+          {settledSearch ? (users.data.count === 1 ? ' matches the search' : ' match the search') : ''}
+        </Text>
+      ) : null}
       <div className={styles.filters}>
         <Field label="Search users">
           <SearchBox
@@ -159,7 +169,11 @@ export function SalesUsersPage() {
                     onClick={() => toggle(user)}
                     checkboxIndicator={{ 'aria-label': `Select ${user.fullname ?? user.domainname}` }}
                   />
-                  <TableCell>{user.fullname ?? user.domainname}</TableCell>
+                  <TableCell>
+                    <AppLink to={`/admin/sales/users/${user.systemuserid}`}>
+                      {user.fullname ?? user.domainname}
+                    </AppLink>
+                  </TableCell>
                   <TableCell>{user.domainname}</TableCell>
                   <TableCell>{accessModeLabel(user.accessmode)}</TableCell>
                   <TableCell>{user.islicensed ? 'Licensed' : 'Unlicensed'}</TableCell>
