@@ -368,6 +368,28 @@ describe('sync', () => {
     expect(await erp.list('customers', "displayName eq 'Vanished Ltd'")).toHaveLength(0);
   });
 
+  it('a first Sales read, which lists records but no deletions, still finds a coupled account deleted before it', async () => {
+    const erp = erpApi(c);
+    const sales = salesApi(c);
+    const customer = await erp.create('customers', { displayName: 'First Read Ltd' });
+    await syncNow(c, { mapping: 'CUSTOMER' });
+    const [account] = await sales.list('accounts', "name eq 'First Read Ltd'", 'accountid');
+    // The mapping has no delta link yet, as on its first run after setup coupled records by match
+    // (the convergence test met it as a run's ERP pass coupling a record a person then deleted).
+    await system.running.database.db.execute(
+      sql`update bridge.sync_state set sales_cursor = null where mapping = 'CUSTOMER'`,
+    );
+    await sales.remove('accounts', account!.accountid as string);
+    const [run] = await syncNow(c, { mapping: 'CUSTOMER' });
+    // The default policy (RemoveCoupling): the customer stays, uncoupled.
+    expect(run!.toErp.uncoupled).toBe(1);
+    const coupled = (await system.running.database.db.execute(
+      sql`select 1 from bridge.couplings where erp_id = ${customer.id as string}`,
+    )) as unknown as { rows: unknown[] };
+    expect(coupled.rows).toHaveLength(0);
+    expect((await erp.get('customers', customer.id as string)).status).toBe(200);
+  });
+
   it('refuses bad mapping edits with the property and the reason, changing nothing', async () => {
     const before = await ok(system, 'GET', '/bridge/mappings/CUSTOMER');
     const unknown = await call(system, 'PATCH', '/bridge/mappings/CUSTOMER', {

@@ -256,8 +256,20 @@ export async function expectCustomersConverged(c: ConnectedSystem): Promise<{ cu
       sql`select erp_id, sales_id, state, pending_side, erp_version, sales_version from bridge.couplings where mapping = 'CUSTOMER'`,
     );
     const runs = await ok(c.system, 'GET', '/bridge/sync/runs?mapping=CUSTOMER&top=30');
+    // What Sales recorded of the coupled accounts that are gone, and where the bridge reads from.
+    const goneAccounts = await queryRows(
+      c.system.running.database.db,
+      sql`select d.objectid, d.versionnumber, d.ownerid from sales.deleted_records d
+          where d.entitylogicalname = 'account' and d.objectid in
+            (select sales_id from bridge.couplings where mapping = 'CUSTOMER')`,
+    );
+    const cursors = await queryRows(
+      c.system.running.database.db,
+      sql`select erp_watermark, sales_cursor, (select last_value from sales.version) as sales_version
+          from bridge.sync_state where mapping = 'CUSTOMER'`,
+    );
     expect.fail(
-      `accounts vs customers: ${accounts.length} accounts, ${customers.length} customers. Customers without an account: ${JSON.stringify(lonelyCustomers)}. Accounts without a customer: ${JSON.stringify(lonelyAccounts)}. Couplings: ${JSON.stringify(couplingRows)}. Runs: ${JSON.stringify(runs.value.map((r: { kind: string; status: string; toSales: unknown; toErp: unknown; message: unknown }) => [r.kind, r.status, r.toSales, r.toErp, r.message]))}`,
+      `accounts vs customers: ${accounts.length} accounts, ${customers.length} customers. Customers without an account: ${JSON.stringify(lonelyCustomers)}. Accounts without a customer: ${JSON.stringify(lonelyAccounts)}. Couplings: ${JSON.stringify(couplingRows)}. Deleted coupled accounts: ${JSON.stringify(goneAccounts)}. Cursors: ${JSON.stringify(cursors)}. Runs: ${JSON.stringify(runs.value.map((r: { kind: string; status: string; toSales: unknown; toErp: unknown; message: unknown }) => [r.kind, r.status, r.toSales, r.toErp, r.message]))}`,
     );
   }
   const sellerOf = new Map(c.sellers.map((s) => [s.code, s.systemUserId]));

@@ -173,8 +173,12 @@ async function readSide(
         ? String(state!.erpWatermark)
         : null
       : state!.salesCursor;
-  // A full read from the start lists every live record: what it did not list is gone.
-  const seen = fromStart ? new Set<string>() : undefined;
+  // A read from the start lists every live record: what it did not list is gone. That holds for a
+  // full run and for a side never read yet (no delta link): Sales' first change-tracking read lists
+  // records but no deletions, so a coupled record deleted before it (coupled by setup's matching,
+  // or by this run's ERP pass moments earlier) would otherwise stay coupled to nothing. A listing
+  // cut short by a crash resumes from its next page without this; the periodic full pass finds those.
+  const seen = cursor === null ? new Set<string>() : undefined;
   for (;;) {
     const page = await run.sides[side].changes(cursor, settings.pageSize);
     for (const change of page.changes) {
