@@ -252,6 +252,24 @@ describe('the words of every check (what a person reads to fix the account)', ()
     expect(failing(integrationUserState(user({ roles: [] })))).toEqual(['a2.has-role']);
   });
 
+  it('words taken from Sales as they are: a reason with dots inside, a name with # inside, an unlicensed Non-interactive user', () => {
+    const [enabled] = integrationUserState(
+      user({ isdisabled: true, disabledreason: 'Licence removed by admin@contoso.com...' }),
+    );
+    expect(enabled!.message).toBe(
+      'The integration user sync@contoso.com is disabled in Sales (Sales says: Licence removed by admin@contoso.com).',
+    );
+    const [exists] = evaluateApplicationUser({ ...appUser, fullname: 'Tandem #2 bridge' }, 'client-1');
+    expect(exists!.message).toBe('Tandem #2 bridge is the application user of client-1.');
+    const licensed = integrationUserState(user({ islicensed: false, accessmode: 4 })).find(
+      (c) => c.id === 'a2.licensed',
+    );
+    expect(licensed).toMatchObject({
+      status: 'pass',
+      message: 'sync@contoso.com is Non-interactive, so it needs no Sales licence.',
+    });
+  });
+
   it('A4: each access mode against what setup did', () => {
     for (const expected of [4, null]) {
       for (const accessmode of [0, 1, 2, 3, 4, 5, 9]) {
