@@ -443,6 +443,28 @@ describe('records', () => {
     );
     expect(wrongCompany.status).toBe(404);
     expect(wrongCompany.body.error.code).toBe('Internal_CompanyNotFound');
+    // Reads look the company up only when they find nothing or fail: a missing company still answers
+    // first, for a record, a record with $select, and a read that fails on its own.
+    const noCompany = `/api/v2.0/companies(${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)})`;
+    const someId = '6b7a4f0e-6c1d-4a51-9d3e-0f5b1b8a9c2d';
+    for (const url of [
+      `${noCompany}/customers(${someId})`,
+      `${noCompany}/customers(${someId})?$select=displayName`,
+      `${noCompany}/customers?$filter=displayName eq`,
+    ]) {
+      const missing = await call<BcError>('GET', url);
+      expect(missing.status, url).toBe(404);
+      expect(missing.body.error.code, url).toBe('Internal_CompanyNotFound');
+    }
+    const noRecord = await call<BcError>('GET', `${base}/customers(${someId})`);
+    expect(noRecord.status).toBe(404);
+    expect(noRecord.body.error.code).toBe('Internal_RecordNotFound');
+    const emptyPage = await call<{ value: unknown[] }>(
+      'GET',
+      `${base}/customers?$filter=displayName eq 'nobody at all'`,
+    );
+    expect(emptyPage.status).toBe(200);
+    expect(emptyPage.body.value).toEqual([]);
     const badKey = await call<BcError>('GET', `${base}/customers(42)`);
     expect(badKey.body.error.code).toBe('BadRequest_InvalidRequestUrl');
     const unknownSet = await call<BcError>('GET', `${base}/vendors`);

@@ -19,6 +19,7 @@ import {
   createRecord,
   deleteRecord,
   etagOf,
+  findRecord,
   getRecord,
   listRecords,
   recordNotFound,
@@ -308,14 +309,25 @@ async function recordRequest(
   if (!right) throw methodNotAllowed(method, entity.entitySet);
   requirePermission(caller, entity.object, right);
   const q: Queryable = tx ?? deps.ctx.db;
+  // A read names the company in its own query (no rows for a company that does not exist), so the
+  // company is looked up only when the read finds nothing or fails, to answer as before: the
+  // company's 404 comes first. Writes check it up front (they lock it and draw its numbers).
+  if (method === 'GET') {
+    let read: Read;
+    try {
+      read = await readRecords(deps, request, caller, entity, companyId, segment, path, query, q);
+    } catch (error) {
+      await requireCompany(q, companyId);
+      throw error;
+    }
+    if (read.found) return read.response;
+    await requireCompany(q, companyId);
+    if (read.response) return read.response; // an empty page of a company that is there
+    throw recordNotFound(entity, segment.key!);
+  }
   await requireCompany(q, companyId);
-  const selectOptions = (): QueryOptions | undefined =>
-    query.has('$select') || query.has('$expand')
-      ? parseQueryOptions(query, entity.odata, { allowSkip: true })
-      : undefined;
 
   if (segment.key === undefined) {
-    if (method === 'GET') return recordCollection(deps, q, request, caller, entity, companyId, path, query);
     if (method === 'POST') {
       const record = await withCompanyWrite(q, companyId, async (t) => {
         const id = await createRecord(t, entity, companyId, request.body, caller.actorId);
@@ -330,32 +342,6 @@ async function recordRequest(
   }
   const id = segment.key;
   switch (method) {
-    case 'GET': {
-      const options = selectOptions();
-      if (!options)
-        return singleResponse(deps, 200, entity, companyId, await getRecord(q, entity, companyId, id));
-      const expandEntities = expansions(caller, options);
-      const result = await listRecords(
-        q,
-        entity,
-        companyId,
-        {
-          ...options,
-          filter: undefined,
-          skipToken: undefined,
-          skip: undefined,
-          top: undefined,
-          count: false,
-          orderBy: [],
-        },
-        1,
-        expandEntities,
-        sql`${entity.table.id} = ${id}::uuid`,
-      );
-      const record = result.records[0];
-      if (!record) throw recordNotFound(entity, id);
-      return singleResponse(deps, 200, entity, companyId, record, result.expanded[0]);
-    }
     case 'PATCH':
     case 'PUT': {
       const record = await withCompanyWrite(q, companyId, async (t) => {
@@ -380,6 +366,64 @@ async function recordRequest(
     default:
       throw methodNotAllowed(method, `${entity.entitySet}({id})`);
   }
+}
+
+/** What a GET read: `found` is false for a missing record (no response) or an empty page. */
+type Read = { found: true; response: ErpResponse } | { found: false; response?: ErpResponse };
+
+/**
+ * A GET of a record or a collection. Whether anything was found lets the caller tell a missing
+ * company from a missing record or an empty page without looking the company up on every read.
+ */
+async function readRecords(
+  deps: DispatchDeps,
+  request: ErpRequest,
+  caller: Caller,
+  entity: RecordEntity,
+  companyId: string,
+  segment: PathSegment,
+  path: string,
+  query: URLSearchParams,
+  q: Queryable,
+): Promise<Read> {
+  const selectOptions = (): QueryOptions | undefined =>
+    query.has('$select') || query.has('$expand')
+      ? parseQueryOptions(query, entity.odata, { allowSkip: true })
+      : undefined;
+  if (segment.key === undefined) {
+    const response = await recordCollection(deps, q, request, caller, entity, companyId, path, query);
+    return { found: (response.body as { value: unknown[] }).value.length > 0, response };
+  }
+  const id = segment.key;
+  const options = selectOptions();
+  if (!options) {
+    const record = await findRecord(q, entity, companyId, id);
+    return record
+      ? { found: true, response: singleResponse(deps, 200, entity, companyId, record) }
+      : { found: false };
+  }
+  const expandEntities = expansions(caller, options);
+  const result = await listRecords(
+    q,
+    entity,
+    companyId,
+    {
+      ...options,
+      filter: undefined,
+      skipToken: undefined,
+      skip: undefined,
+      top: undefined,
+      count: false,
+      orderBy: [],
+    },
+    1,
+    expandEntities,
+    sql`${entity.table.id} = ${id}::uuid`,
+  );
+  const record = result.records[0];
+  return record
+    ? { found: true, response: singleResponse(deps, 200, entity, companyId, record, result.expanded[0]) }
+    : { found: false };
 }
 
 async function companiesRequest(
