@@ -53,7 +53,8 @@ const config = loadConfig({
 const loadAtStart = os.loadavg();
 const running = await startTandem(config, { log: false });
 const url = running.url;
-const bare = await bareServer();
+let bare;
+let floorSerial = 0;
 try {
   const token = await json(
     await fetch(`${url}/oauth2/v2.0/token`, {
@@ -87,9 +88,48 @@ try {
       body: JSON.stringify(body),
     });
   const first = await json(await postCustomer(customerBody(0, 'single')), 'create');
+  const lockCompany = async (client) => {
+    await client.query(
+      `select pg_advisory_xact_lock(7246020, hashtext($1::text)), set_config('erp.locked_companies', $1::text || ',', true)`,
+      [companyId],
+    );
+  };
+  const driver = running.database.db.$client;
+  bare = await bareServer({
+    read: async () =>
+      (
+        await driver.query('select * from erp.customers where company_id = $1 and id = $2', [
+          companyId,
+          first.id,
+        ])
+      ).rows[0],
+    write: (body) =>
+      inTransaction(running.database, async (client) => {
+        await lockCompany(client);
+        return client.query(
+          `insert into erp.customers (company_id, number, display_name, address_line1, city, state, postal_code,
+             country, email, credit_limit, modified_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+          [
+            companyId,
+            `F${++floorSerial}`,
+            body.displayName,
+            body.addressLine1,
+            body.city,
+            body.state,
+            body.postalCode,
+            body.country,
+            body.email,
+            body.creditLimit,
+            actorId,
+          ],
+        );
+      }),
+  });
   for (let i = 0; i < 50; i++) {
     await (await fetch(`${customersUrl}(${first.id})`, { headers: auth })).text();
     await (await fetch(`${bare.url}/json`)).text();
+    await (await fetch(`${bare.url}/read`)).text();
     await (await postCustomer(customerBody(i, 'warm-up'))).text();
   }
   const get = await timeMany(N_GET, async () => {
@@ -98,6 +138,7 @@ try {
     await r.text();
   });
   const getBare = await timeMany(N_GET, async () => (await fetch(`${bare.url}/json`)).text());
+  const getFloor = await timeMany(N_GET, async () => (await fetch(`${bare.url}/read`)).text());
   const create = await timeMany(N_CREATE, async (i) => {
     const r = await postCustomer(customerBody(i, 'single'));
     if (r.status !== 201) throw new Error(`POST ${r.status} ${await r.text()}`);
@@ -110,6 +151,14 @@ try {
       body: JSON.stringify(customerBody(i, 'bare')),
     }),
   );
+  const createFloor = await timeMany(N_CREATE, async (i) => {
+    const r = await fetch(`${bare.url}/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(customerBody(i, 'floor')),
+    });
+    if (r.status !== 204) throw new Error(`floor POST ${r.status} ${await r.text()}`);
+  });
 
   // ---- 1,000 records: $batch beside raw SQL, alternated per round --------------------------------
   const sendBatch = async (requests, expected) => {
@@ -125,12 +174,6 @@ try {
     if (wrong.length)
       throw new Error(`batch: ${wrong.length} answered ${JSON.stringify(wrong[0]).slice(0, 300)}`);
     return result.responses;
-  };
-  const lockCompany = async (client) => {
-    await client.query(
-      `select pg_advisory_xact_lock(7246020, hashtext($1::text)), set_config('erp.locked_companies', $1::text || ',', true)`,
-      [companyId],
-    );
   };
   const times = { batchCreate: [], rawCreate: [], batchUpdate: [], rawUpdate: [] };
   const elapsed = (t0) => performance.now() - t0;
@@ -209,8 +252,8 @@ try {
       storage: `${running.database.kind}${pgdb ? '' : ' (fresh data dir)'}`,
       loadAtStart: loadAtStart.map((l) => l.toFixed(2)).join(' '),
       single: [
-        { name: 'GET customers(id)', api: get, bare: getBare },
-        { name: 'POST customers (201 + record)', api: create, bare: createBare },
+        { name: 'GET customers(id)', api: get, bare: getBare, floor: getFloor },
+        { name: 'POST customers (201 + record)', api: create, bare: createBare, floor: createFloor },
       ],
       batches: [
         { name: '$batch ×10 of 100: creates', api: stats(times.batchCreate), raw: stats(times.rawCreate) },
@@ -289,7 +332,9 @@ try {
     if (!page['@odata.nextLink']) break;
   }
   const feedMs = performance.now() - feedStarted;
-  const expectedChanges = CUSTOMERS + 1 + 50 + N_CREATE + ROUNDS * 2000;
+  // The customers, the single calls' (one, 50 warm-ups, the timed POSTs and the floor's own inserts)
+  // and each round's raw and API rows.
+  const expectedChanges = CUSTOMERS + 1 + 50 + 2 * N_CREATE + ROUNDS * 2000;
   if (changes !== expectedChanges)
     throw new Error(`change feed returned ${changes} changes, expected ${expectedChanges}`);
 
@@ -306,7 +351,7 @@ try {
     `peak RSS (server and client share this process): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
   );
 } finally {
-  await bare.close();
+  await bare?.close();
   await running.close();
   if (pgdb) await pgdb.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });

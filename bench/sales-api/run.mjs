@@ -43,7 +43,7 @@ const config = loadConfig({
   ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
 });
 const running = await startTandem(config, { log: false });
-const bare = await bareServer();
+let bare;
 
 try {
   const tokenResponse = await fetch(`${running.url}/oauth2/v2.0/token`, {
@@ -61,6 +61,24 @@ try {
     body: JSON.stringify({ name: 'Bench' }),
   });
   const entity = created.headers.get('odata-entityid');
+  const accountId = /\(([^)]+)\)$/.exec(entity)[1];
+  const driver = running.database.db.$client;
+  bare = await bareServer({
+    read: async () =>
+      (
+        await driver.query('select accountid, name, versionnumber from sales.account where accountid = $1', [
+          accountId,
+        ])
+      ).rows[0],
+    write: (body) =>
+      inTransaction(running.database, (client) =>
+        client.query(
+          `insert into sales.account (name, accountnumber, ownerid, owningbusinessunit, createdby, modifiedby)
+           values ($1, $2, $3, $4, $3, $3) returning accountid`,
+          [body.name, body.accountnumber, me.UserId, me.BusinessUnitId],
+        ),
+      ),
+  });
   const post = (body) =>
     fetch(`${api}/accounts`, {
       method: 'POST',
@@ -71,6 +89,7 @@ try {
   for (let i = 0; i < 50; i++) {
     await (await fetch(`${entity}?$select=name`, { headers })).text();
     await (await fetch(`${bare.url}/json`)).text();
+    await (await fetch(`${bare.url}/read`)).text();
     await (await post({ name: 'Warm-up', accountnumber: `W-${++serial}` })).text();
   }
 
@@ -80,6 +99,7 @@ try {
     await r.text();
   });
   const getBare = await timeMany(N_GET, async () => (await fetch(`${bare.url}/json`)).text());
+  const getFloor = await timeMany(N_GET, async () => (await fetch(`${bare.url}/read`)).text());
   const create = await timeMany(N_CREATE, async (i) => {
     // accountnumber is the unique alternate key: a fresh one per request.
     const r = await post({ name: `Bench ${i}`, accountnumber: `C-${++serial}` });
@@ -92,6 +112,14 @@ try {
       body: JSON.stringify({ name: `Bench ${i}` }),
     }),
   );
+  const createFloor = await timeMany(N_CREATE, async (i) => {
+    const r = await fetch(`${bare.url}/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Bench ${i}`, accountnumber: `F-${++serial}` }),
+    });
+    if (r.status !== 204) throw new Error(`floor POST ${r.status} ${await r.text()}`);
+  });
 
   const sendBatch = async (operations, expected) => {
     const r = await fetch(`${api}/$batch`, {
@@ -173,8 +201,8 @@ try {
       storage: running.database.kind,
       loadAtStart,
       single: [
-        { name: 'GET accounts(id)?$select=name', api: get, bare: getBare },
-        { name: 'POST accounts (204)', api: create, bare: createBare },
+        { name: 'GET accounts(id)?$select=name', api: get, bare: getBare, floor: getFloor },
+        { name: 'POST accounts (204)', api: create, bare: createBare, floor: createFloor },
       ],
       batches: [
         { name: '$batch change set: creates', api: stats(batchCreate), raw: stats(rawCreate) },
@@ -186,7 +214,7 @@ try {
     `per round (ms): creates ${batchCreate.map((t) => t.toFixed(0)).join(', ')}; updates ${batchUpdate.map((t) => t.toFixed(0)).join(', ')}`,
   );
 } finally {
-  await bare.close();
+  await bare?.close();
   await running.close();
   if (pgdb) await pgdb.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
