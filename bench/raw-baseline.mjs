@@ -7,8 +7,8 @@ import fs from 'node:fs';
 
 /**
  * `statements` (optional) adds the floor a single call cannot go under: routes that run only the one
- * statement such a call must run — `GET /read` the record by key, `POST /write` one insert in its
- * own transaction — straight through the driver, with no token, no checks and no OData.
+ * statement such a call must run — `GET /read` the record by key, `POST /write` one INSERT, a
+ * transaction of its own — straight through the driver, with no token, no checks and no OData.
  */
 export async function bareServer(statements = {}) {
   const bare = Fastify({ logger: false });

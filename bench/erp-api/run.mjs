@@ -103,28 +103,27 @@ try {
           first.id,
         ])
       ).rows[0],
+    // One statement, its own transaction: the company lock's setting is made in the same statement.
     write: (body) =>
-      inTransaction(running.database, async (client) => {
-        await lockCompany(client);
-        return client.query(
-          `insert into erp.customers (company_id, number, display_name, address_line1, city, state, postal_code,
-             country, email, credit_limit, modified_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
-          [
-            companyId,
-            `F${++floorSerial}`,
-            body.displayName,
-            body.addressLine1,
-            body.city,
-            body.state,
-            body.postalCode,
-            body.country,
-            body.email,
-            body.creditLimit,
-            actorId,
-          ],
-        );
-      }),
+      driver.query(
+        `insert into erp.customers (company_id, number, display_name, address_line1, city, state, postal_code,
+           country, email, credit_limit, modified_by)
+         select $1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11::uuid
+         from (select set_config('erp.locked_companies', $1::text || ',', true)) as locked returning *`,
+        [
+          companyId,
+          `F${++floorSerial}`,
+          body.displayName,
+          body.addressLine1,
+          body.city,
+          body.state,
+          body.postalCode,
+          body.country,
+          body.email,
+          body.creditLimit,
+          actorId,
+        ],
+      ),
   });
   for (let i = 0; i < 50; i++) {
     await (await fetch(`${customersUrl}(${first.id})`, { headers: auth })).text();

@@ -71,12 +71,10 @@ try {
         ])
       ).rows[0],
     write: (body) =>
-      inTransaction(running.database, (client) =>
-        client.query(
-          `insert into sales.account (name, accountnumber, ownerid, owningbusinessunit, createdby, modifiedby)
-           values ($1, $2, $3, $4, $3, $3) returning accountid`,
-          [body.name, body.accountnumber, me.UserId, me.BusinessUnitId],
-        ),
+      driver.query(
+        `insert into sales.account (name, accountnumber, ownerid, owningbusinessunit, createdby, modifiedby)
+         values ($1, $2, $3, $4, $3, $3) returning accountid`,
+        [body.name, body.accountnumber, me.UserId, me.BusinessUnitId],
       ),
   });
   const post = (body) =>
