@@ -123,12 +123,29 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * Waits for the animations and transitions running now to end (a dialog fading in, a surface sliding
+ * open), endless ones (spinners) aside. axe reads colours as they are drawn: half-way through a
+ * dialog's fade its labels have less contrast than they will have, which failed color-contrast only
+ * when the browser was slow enough to be caught mid-fade.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
+    const settled = Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  });
+}
+
+/**
  * axe-core over the page as it stands (or one part of it, such as an open dialog): fails with each
  * serious or critical violation, its rule, what it is about and the elements it found.
  */
 export async function expectAccessible(page: Page, where: string, include?: string): Promise<void> {
   // Fluent UI's focus manager (tabster) puts aria-hidden sentinels with tabindex 0 around focus
   // groups: focusing one moves the focus on at once, so no one lands on it. axe cannot know that.
+  await animationsSettled(page);
   let builder = new AxeBuilder({ page }).exclude('[data-tabster-dummy]');
   if (include) builder = builder.include(include);
   const results = await builder.analyze();
