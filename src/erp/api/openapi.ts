@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   BEARER_SCHEME,
+  errorResponse,
+  odataErrorSchema,
   collectionSchema,
   IF_MATCH_PARAMETER,
   OPENAPI_VERSION,
@@ -100,11 +102,6 @@ function recordSchema(entity: RecordEntity): JsonSchema {
   }
   return { type: 'object', title: entity.caption, properties };
 }
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref('schemas', 'error') } },
-});
 
 const ERRORS = {
   '400': ref('responses', 'badRequest'),
@@ -404,18 +401,7 @@ function adminPaths(): Record<string, PathItem> {
 }
 
 const SUPPORT_SCHEMAS: Record<string, JsonSchema> = {
-  error: {
-    type: 'object',
-    description: "Business Central's error shape; the message ends with the correlation id.",
-    properties: {
-      error: {
-        type: 'object',
-        properties: { code: { type: 'string' }, message: { type: 'string' } },
-        required: ['code', 'message'],
-      },
-    },
-    required: ['error'],
-  },
+  error: odataErrorSchema("Business Central's error shape; the message ends with the correlation id."),
   generalLedgerSetup: {
     type: 'object',
     properties: {

@@ -81,6 +81,30 @@ function listParameter(name: string, names: readonly string[], description: stri
   };
 }
 
+/**
+ * The OData error body both APIs answer with (`{"error":{"code","message"}}`); `description` says
+ * what the code is in that API's words.
+ */
+export function odataErrorSchema(description: string): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      error: {
+        type: 'object',
+        properties: { code: { type: 'string' }, message: { type: 'string' } },
+        required: ['code', 'message'],
+      },
+    },
+    required: ['error'],
+  };
+}
+
+/** A response component whose body is the document's `error` schema. */
+export function errorResponse(description: string): Record<string, unknown> {
+  return { description, content: { 'application/json': { schema: ref('schemas', 'error') } } };
+}
+
 export type QueryOption = '$select' | '$filter' | '$orderby' | '$top' | '$skip' | '$count' | '$expand';
 
 /** The system query options `options` of one entity set, their allowed names taken from `entity`. */

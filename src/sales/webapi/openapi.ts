@@ -1,5 +1,7 @@
 import {
   BEARER_SCHEME,
+  errorResponse,
+  odataErrorSchema,
   collectionSchema,
   IF_MATCH_PARAMETER,
   OPENAPI_VERSION,
@@ -500,28 +502,12 @@ function servicePaths(): Record<string, PathItem> {
   };
 }
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref('schemas', 'error') } },
-});
-
 /** The whole document, its server being the address clients reach Tandem at. */
 export function salesWebApiOpenApiDocument(serverUrl: string): OpenApiDocument {
   const entities = allEntities();
   logicalNames = new Map(entities.map((e) => [e.entitySet, e.logicalName]));
   const schemas: Record<string, JsonSchema> = {
-    error: {
-      type: 'object',
-      description: "Dataverse's error shape; code is a hexadecimal HRESULT such as 0x80040217.",
-      properties: {
-        error: {
-          type: 'object',
-          properties: { code: { type: 'string' }, message: { type: 'string' } },
-          required: ['code', 'message'],
-        },
-      },
-      required: ['error'],
-    },
+    error: odataErrorSchema("Dataverse's error shape; code is a hexadecimal HRESULT such as 0x80040217."),
     WhoAmIResponse: {
       type: 'object',
       properties: {
