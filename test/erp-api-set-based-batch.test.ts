@@ -245,3 +245,61 @@ describe('set-based $batch updates', () => {
     expect([...versions].sort((a, b) => a - b)).toEqual(versions);
   });
 });
+
+describe('set-based $batch answers of every entity set', () => {
+  // The records a set-based write answers with are built in the database as one JSON text, not
+  // decoded field by field as a read is: each must still be exactly what a GET of it reads — dates,
+  // decimals, booleans, empty values and the fields computed from other tables.
+  const bodies: Record<string, Json[]> = {
+    items: [
+      { displayName: 'Desk', unitPrice: 129.5, unitCost: 80.25, blocked: true, gtin: '' },
+      { displayName: 'Chair', unitPrice: 0 },
+    ],
+    opportunities: [
+      {
+        description: 'Desks for the new office',
+        estimatedClosingDate: '2027-03-31',
+        chancesOfSuccessPrc: 62.5,
+      },
+      { description: 'Nothing dated' },
+    ],
+    salespeoplePurchasers: [
+      {
+        code: 'SBP',
+        displayName: 'Set Based',
+        email: 'sbp@contoso.com',
+        commisionPercent: 2.5,
+        blocked: true,
+      },
+      { code: 'SBQ', displayName: 'Other One' },
+    ],
+  };
+  for (const [entitySet, records] of Object.entries(bodies)) {
+    it(`answers ${entitySet} created and updated set-based exactly as a GET reads them`, async () => {
+      const created = await batch(
+        records.map((body, i) => ({ ...post(String(i), body), url: `companies(${companyId})/${entitySet}` })),
+      );
+      expect(created.responses.map((r) => r.status)).toEqual(records.map(() => 201));
+      for (const response of created.responses) {
+        const read = await call<Json>('GET', `${base}/${entitySet}(${String(response.body!.id)})`);
+        expect(response.body).toEqual(read.body);
+      }
+      const updated = await batch(
+        created.responses.map((response, i) => ({
+          ...patch(String(i), String(response.body!.id), String(response.body!['@odata.etag']), {
+            [entitySet === 'opportunities' ? 'description' : 'displayName']: `Updated ${i}`,
+          }),
+          url: `companies(${companyId})/${entitySet}(${String(response.body!.id)})`,
+        })),
+      );
+      expect(
+        updated.responses.map((r) => r.status),
+        JSON.stringify(updated.responses[0]!.body),
+      ).toEqual(records.map(() => 200));
+      for (const response of updated.responses) {
+        const read = await call<Json>('GET', `${base}/${entitySet}(${String(response.body!.id)})`);
+        expect(response.body).toEqual(read.body);
+      }
+    });
+  }
+});
