@@ -106,7 +106,10 @@ function heldCreate(system: TestSystem, token: string, name: string) {
         response.resume();
         response.on('end', () => resolve(response.statusCode!));
         // Refused before the test let it finish: it never held a place; hold it again.
-        if (!settled && response.statusCode === 429) setTimeout(() => (held = settled ? held : send()), 5);
+        if (!settled && response.statusCode === 429)
+          setTimeout(() => {
+            if (!settled) held = send();
+          }, 5);
       });
       request.on('error', reject);
     });

@@ -386,16 +386,15 @@ async function readRecords(
   query: URLSearchParams,
   q: Queryable,
 ): Promise<Read> {
-  const selectOptions = (): QueryOptions | undefined =>
-    query.has('$select') || query.has('$expand')
-      ? parseQueryOptions(query, entity.odata, { allowSkip: true })
-      : undefined;
   if (segment.key === undefined) {
     const response = await recordCollection(deps, q, request, caller, entity, companyId, path, query);
     return { found: (response.body as { value: unknown[] }).value.length > 0, response };
   }
   const id = segment.key;
-  const options = selectOptions();
+  const options =
+    query.has('$select') || query.has('$expand')
+      ? parseQueryOptions(query, entity.odata, { allowSkip: true })
+      : undefined;
   if (!options) {
     const record = await findRecord(q, entity, companyId, id);
     return record
